@@ -51,3 +51,18 @@ def test_name_lookup() -> None:
     assert catalog.name(3004) == "Qot_GetBasicQot"
     assert catalog.name(2202) == "Trd_PlaceOrder"
     assert catalog.name(1001) == "InitConnect"
+
+
+def test_every_defined_file_with_an_official_id_is_catalogued() -> None:
+    """A new .proto for a real protocol cannot be forgotten in the catalog."""
+    from pathlib import Path
+
+    futu = pytest.importorskip("futu")
+    proto_id = futu.common.constant.ProtoId
+    pb_dir = Path(catalog.__file__).parent
+    for proto in sorted(pb_dir.glob("*.proto")):
+        official_id = getattr(proto_id, proto.stem, None)
+        if isinstance(official_id, int):
+            assert PROTOCOLS.get(official_id) == proto.stem, proto.name
+        else:
+            assert proto.stem not in PROTOCOLS.values(), proto.name

@@ -74,3 +74,26 @@ def test_generate_reports_protoc_failure(tmp_path: Path) -> None:
     with pytest.raises(gen.ProtocError):
         gen.generate(tmp_path / "out", pb_dir=pb)
     assert not list((tmp_path / "out").glob("*_pb2.py"))
+
+
+def test_field_notes_point_at_real_fields() -> None:
+    """A mistyped note key would silently drop the comment; every key must name a field."""
+    import importlib
+
+    script = _load_script("proto_from_descriptor")
+    names = [spec.name for spec in script.PROTOCOL_FILES]
+    for (file, path, field) in script.FIELD_NOTES:
+        targets = names if file == "*" else [file]
+        found = False
+        for name in targets:
+            message = importlib.import_module(f"openfutu.protocol.pb.{name}_pb2").DESCRIPTOR
+            for part in path.split("."):
+                lookup = message.message_types_by_name if hasattr(message, "message_types_by_name") \
+                    else message.nested_types_by_name
+                message = lookup.get(part)
+                if message is None:
+                    break
+            if message is not None and field in message.fields_by_name:
+                found = True
+                break
+        assert found, (file, path, field)

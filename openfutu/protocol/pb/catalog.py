@@ -1,8 +1,9 @@
 """Proto ID -> generated message module, for every protocol openfutu defines.
 
-IDs are the official SDK's ProtoId values (also listed in shared/spec
-quote-apis.md §2, trade-apis.md §2, opend-and-protocol.md §10). Modules are
-imported on first use so that loading the catalog stays cheap.
+IDs are the official SDK's ProtoId values (the documented ones are also listed
+in shared/spec quote-apis.md §2, trade-apis.md §2, opend-and-protocol.md §10;
+the 3225-3456 range exists only in the SDK). Modules are imported on first use
+so that loading the catalog stays cheap.
 """
 from __future__ import annotations
 
@@ -94,6 +95,112 @@ PROTOCOLS: dict[int, str] = {
     3222: "Qot_GetUserSecurityGroup",
     3223: "Qot_GetMarketState",
     3224: "Qot_GetOptionExpirationDate",
+    # quote: F10 company data, option analytics, screeners, indicators, search (SDK only)
+    3225: "Qot_GetFinancialsEarningsPriceMove",
+    3226: "Qot_GetFinancialsEarningsPriceHistory",
+    3227: "Qot_GetFinancialsStatements",
+    3228: "Qot_GetFinancialsRevenueBreakdown",
+    3229: "Qot_GetResearchAnalystConsensus",
+    3230: "Qot_GetResearchRatingSummary",
+    3231: "Qot_GetResearchMorningstarReport",
+    3232: "Qot_GetValuationDetail",
+    3233: "Qot_GetValuationPlateStockList",
+    3234: "Qot_GetCorporateActionsDividends",
+    3235: "Qot_GetCorporateActionsBuybacks",
+    3236: "Qot_GetCorporateActionsStockSplits",
+    3237: "Qot_GetShareholdersOverview",
+    3238: "Qot_GetShareholdersHoldingChanges",
+    3239: "Qot_GetShareholdersHolderDetail",
+    3240: "Qot_GetShareholdersInstitutional",
+    3241: "Qot_GetInsiderHolderList",
+    3242: "Qot_GetInsiderTradeList",
+    3243: "Qot_GetCompanyProfile",
+    3244: "Qot_GetCompanyExecutives",
+    3245: "Qot_GetCompanyExecutiveBackground",
+    3246: "Qot_GetCompanyOperationalEfficiency",
+    3247: "Qot_GetTopTenBuySellBrokers",
+    3248: "Qot_GetDailyShortVolume",
+    3249: "Qot_GetShortInterest",
+    3250: "Qot_GetOptionVolatility",
+    3251: "Qot_GetOptionExerciseProbability",
+    3252: "Qot_StockScreen",
+    3253: "Qot_OptionScreen",
+    3254: "Qot_WarrantScreen",
+    3255: "Qot_GetOptionQuote",
+    3256: "Qot_GetOptionStrategy",
+    3257: "Qot_GetOptionStrategyAnalysis",
+    3258: "Qot_GetOptionStrategySpread",
+    3259: "Qot_GetIndicatorList",
+    3260: "Qot_RequestIndicatorCalc",
+    3261: "Qot_PushIndicatorCalc",
+    3262: "Qot_GetSearchQuote",
+    3263: "Qot_GetSearchNews",
+    # quote: option market analytics (SDK only)
+    3301: "Qot_GetOptionMarketStatistic",
+    3302: "Qot_GetOptionUnderlyingHisStatistic",
+    3303: "Qot_GetOptionUnderlyingOverview",
+    3304: "Qot_GetOptionUnderlyingHisVolatility",
+    3305: "Qot_GetOptionUnderlyingRank",
+    3306: "Qot_GetOptionRank",
+    3307: "Qot_GetOptionEvent",
+    3308: "Qot_GetOptionEventAlert",
+    3309: "Qot_SetOptionEventAlert",
+    3310: "Qot_UpdateOptionEvent",
+    3311: "Qot_GetOptionZeroDteScreener",
+    3312: "Qot_GetOptionZeroDteContract",
+    3313: "Qot_GetOptionEarningsScreener",
+    3314: "Qot_GetOptionSellerScreener",
+    # quote: calendars, ranks, institutions, industrial chains, event contracts (SDK only)
+    3401: "Qot_GetEarningsCalendar",
+    3402: "Qot_GetMacroIndicatorList",
+    3403: "Qot_GetMacroIndicatorHistory",
+    3404: "Qot_GetFedWatchTargetRate",
+    3405: "Qot_GetFedWatchDotPlot",
+    3406: "Qot_GetEarningsBeatRank",
+    3407: "Qot_GetDividendRank",
+    3408: "Qot_GetDividendCalendar",
+    3409: "Qot_GetEconomicCalendar",
+    3410: "Qot_GetUSPreMarketRank",
+    3411: "Qot_GetUSAfterHoursRank",
+    3412: "Qot_GetUSOvernightRank",
+    3413: "Qot_GetTopMoversRank",
+    3414: "Qot_GetHotList",
+    3415: "Qot_GetShortSellingRank",
+    3416: "Qot_GetPeriodChangeRank",
+    3417: "Qot_GetHighDividendSOERank",
+    3418: "Qot_GetInstitutionList",
+    3419: "Qot_GetInstitutionProfile",
+    3420: "Qot_GetInstitutionDistribution",
+    3421: "Qot_GetInstitutionHoldingChange",
+    3422: "Qot_GetInstitutionHoldingList",
+    3423: "Qot_GetArkFundHolding",
+    3424: "Qot_GetArkStockDynamic",
+    3425: "Qot_GetArkActiveTransaction",
+    3426: "Qot_GetRatingChange",
+    3427: "Qot_GetIndustrialChainList",
+    3428: "Qot_GetIndustrialChainDetail",
+    3429: "Qot_GetIndustrialChainByPlate",
+    3430: "Qot_GetIndustrialPlateInfo",
+    3431: "Qot_GetIndustrialPlateStock",
+    3432: "Qot_GetHeatMapData",
+    3433: "Qot_GetRiseFallDistribution",
+    3434: "Qot_GetEventContractCategory",
+    3435: "Qot_FilterCompetition",
+    3436: "Qot_GetEventContractSeriesList",
+    3437: "Qot_GetEventContractEventList",
+    3438: "Qot_GetEventContract",
+    3439: "Qot_GetEventContractMilestoneList",
+    3445: "Qot_GetEventContractSnapshot",
+    3446: "Qot_GetEventContractOrderBook",
+    3447: "Qot_GetEventContractKline",
+    3448: "Qot_GetEventContractTicker",
+    3450: "Qot_UpdateEventContractOrderBook",
+    3451: "Qot_UpdateEventContractKline",
+    3452: "Qot_UpdateEventContractTicker",
+    3453: "Qot_GetEventContractComboList",
+    3454: "Qot_GetEventContractComboRfq",
+    3455: "Qot_SubEventContract",
+    3456: "Qot_RequestHistoryEventContractKL",
 }
 
 # Server-initiated protocols: they have a Response message and no Request.
@@ -108,6 +215,11 @@ PUSH_IDS: frozenset[int] = frozenset({
     3013,  # Qot_UpdateOrderBook
     3015,  # Qot_UpdateBroker
     3019,  # Qot_UpdatePriceReminder
+    3261,  # Qot_PushIndicatorCalc
+    3310,  # Qot_UpdateOptionEvent
+    3450,  # Qot_UpdateEventContractOrderBook
+    3451,  # Qot_UpdateEventContractKline
+    3452,  # Qot_UpdateEventContractTicker
 })
 
 _PACKAGE = __name__.rsplit(".", 1)[0]
