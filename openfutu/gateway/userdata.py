@@ -15,7 +15,7 @@ from pathlib import Path
 
 SCHEMA_VERSION = 1
 HISTORY_KL_WINDOW_SECONDS = 30 * 86400  # docs L216-L220, L5054-L5057
-REMINDERS_PER_TYPE_PER_SECURITY = 10  # docs L5160
+REMINDERS_PER_TYPE_PER_SECURITY = 10  # docs L5158
 REMINDER_NOTE_MAX = 20  # docs L5079
 
 # System watchlist groups and which codes they show (docs L5330-L5344).
@@ -92,7 +92,7 @@ class QuotaUse:
 
 
 def reminder_value_floor(reminder_type: int, value: float, is_a_share: bool) -> float:
-    """Round the threshold down to the type's precision (docs L5144-L5154)."""
+    """Round the threshold down to the type's precision (docs L5147-L5153)."""
     if reminder_type == ReminderType.TURNOVER_UP:
         step = 10.0
     elif reminder_type == ReminderType.VOLUME_UP:

@@ -85,7 +85,7 @@ def test_reminder_lifecycle(store):
 
 
 def test_ten_reminders_per_type_per_security(store):
-    # docs L5160
+    # docs L5158
     for key in range(10):
         store.set_reminder("HK.00700", ReminderOp.ADD, None, reminder(), new_key=key + 1)
     with pytest.raises(UserDataError, match="10"):
@@ -101,7 +101,7 @@ def test_reminder_note_limit(store):
 
 
 def test_reminder_precision_floor():
-    # docs L5146-L5152
+    # docs L5147-L5153
     assert reminder_value_floor(ReminderType.TURNOVER_UP, 102, False) == 100
     assert reminder_value_floor(ReminderType.TURNOVER_UP, 8, False) == 0
     assert reminder_value_floor(ReminderType.VOLUME_UP, 1999, True) == 1000
