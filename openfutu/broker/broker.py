@@ -274,6 +274,7 @@ class Broker:
         self.accounts: dict[int, Account] = {}
         self.cash: dict[tuple[int, Currency], float] = {}
         self.orders: dict[int, Order] = {}
+        self._open: dict[int, Order] = {}  # orders not yet in a final status
         self._orders_by_ex: dict[str, Order] = {}
         self.fills: list[Fill] = []
         self.positions: dict[tuple[int, str], Position] = {}
@@ -333,6 +334,7 @@ class Broker:
         self.cash = dict(st.cash)
         self.orders = {o.order_id: o for o in st.orders}
         self._orders_by_ex = {o.order_id_ex: o for o in st.orders}
+        self._open = {o.order_id: o for o in st.orders if o.order_status in OPEN_STATUSES}
         self.fills = list(st.fills)
         self.positions = {(p.acc_id, p.code): p for p in st.positions}
         self.cash_flows = list(st.cash_flows)
@@ -396,6 +398,8 @@ class Broker:
         check_transition(order.order_status, status)
         order.order_status = status
         order.update_time = at
+        if status not in OPEN_STATUSES:
+            self._open.pop(order.order_id, None)
         if err:
             order.last_err_msg = err
         self._dirty(order)
@@ -580,9 +584,8 @@ class Broker:
     def _pending_qty(self, acc_id: int, code: str, buy: bool, exclude: int | None = None) -> float:
         return sum(
             o.remaining_qty
-            for o in self.orders.values()
-            if o.acc_id == acc_id and o.code == code and o.trd_side.is_buy == buy
-            and o.order_status in OPEN_STATUSES and o.order_id != exclude
+            for o in self._open.values()
+            if o.acc_id == acc_id and o.code == code and o.trd_side.is_buy == buy and o.order_id != exclude
         )
 
     def _reserve_price(self, o_type: OrderType, price: float, aux: float | None, info: InstrumentInfo) -> float:
@@ -636,8 +639,8 @@ class Broker:
                 mm += notional * m.mm_short / 100
                 mcm += notional * m.mcm_short / 100
         frozen = 0.0
-        for o in self.orders.values():
-            if o.acc_id != acc.acc_id or o.order_status not in OPEN_STATUSES or o.order_status == OrderStatus.DISABLED:
+        for o in self._open.values():
+            if o.acc_id != acc.acc_id or o.order_status == OrderStatus.DISABLED:
                 continue
             info = self.market.instrument(o.code)
             if info is None:
@@ -700,6 +703,7 @@ class Broker:
         now = self.market.now()
         order = self._validate_new(acc, info, req, now)
         self.orders[order.order_id] = order
+        self._open[order.order_id] = order
         self._orders_by_ex[order.order_id_ex] = order
         self._dirty(order)
         self._emit_order(order)
@@ -1000,8 +1004,8 @@ class Broker:
             raise self._bad("cancel_all_order is not available for simulated accounts", BrokerErrorCode.UNSUPPORTED)
         now = self.market.now()
         out = []
-        for o in sorted(self.orders.values(), key=lambda x: x.order_id):
-            if o.acc_id != acc_id or o.order_status in FINAL_STATUSES:
+        for o in sorted(self._open.values(), key=lambda x: x.order_id):
+            if o.acc_id != acc_id:
                 continue
             if o.order_status in (OrderStatus.CANCELLING_ALL, OrderStatus.CANCELLING_PART):
                 continue
@@ -1018,8 +1022,7 @@ class Broker:
         """Advance all open orders to market time ``at`` (default: now) and
         return every event since the last drain, oldest first."""
         at = at or self.market.now()
-        open_orders = [o for o in self.orders.values()
-                       if o.order_status in OPEN_STATUSES and o.order_status != OrderStatus.DISABLED]
+        open_orders = [o for o in self._open.values() if o.order_status != OrderStatus.DISABLED]
         before = {o.order_id: (o.trade_cursor, o.queue_ahead, o.trail_anchor, o.trading_date) for o in open_orders}
         self.engine.on_market(open_orders, at)
         for o in open_orders:
