@@ -41,7 +41,6 @@ from openfutu.broker.ledger import Ledger, LedgerBatch
 from openfutu.broker.market_view import InstrumentInfo, InstrumentKind, MarketView, SessionPhase
 from openfutu.broker.matching import (
     AUCTION_TYPES,
-    CONDITIONAL,
     MARKET_LIKE,
     MatchingConfig,
     MatchingEngine,
@@ -447,9 +446,11 @@ class Broker:
         order.update_time = at
         self._dirty(order)
         self._events.append(FillOccurred(acc.trd_env, acc.acc_id, replace(fill)))
-        self.set_status(order, OrderStatus.FILLED_ALL if full else OrderStatus.FILLED_PART, at)
-        if not full and order.order_status == OrderStatus.FILLED_PART:
-            self._emit_order(order)  # FILLED_PART -> FILLED_PART still changes the filled quantity
+        target = OrderStatus.FILLED_ALL if full else OrderStatus.FILLED_PART
+        if order.order_status == target:
+            self._emit_order(order)  # status unchanged, but the filled quantity (a pushed field) changed
+        else:
+            self.set_status(order, target, at)
 
     def _position(self, acc_id: int, info: InstrumentInfo) -> Position:
         key = (acc_id, info.code)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from openfutu.broker.broker import Broker, BrokerConfig
 from openfutu.broker.enums import Currency, TrdSecMarket
-from openfutu.broker.ledger import Ledger
 from openfutu.broker.market_view import (
     BookLevel,
     BookView,
@@ -89,7 +87,7 @@ class FakeMarket:
 
 
 
-def acc(broker: Broker, label_market, sim=None, cash: bool | None = None) -> int:
+def acc(broker, label_market, sim=None, cash: bool | None = None) -> int:
     """acc_id of the first account with this market right (and account type)."""
     from openfutu.broker.enums import TrdAccType
 

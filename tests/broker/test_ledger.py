@@ -1,4 +1,3 @@
-import os
 import signal
 import sqlite3
 import subprocess
@@ -9,7 +8,7 @@ from pathlib import Path
 import pytest
 from broker_fakes import FakeMarket, acc
 
-from openfutu.broker.broker import Broker, BrokerConfig
+from openfutu.broker.broker import Broker
 from openfutu.broker.enums import Currency, OrderStatus, SimAccType, TrdMarket, TrdSide
 from openfutu.broker.ledger import SCHEMA_VERSION, Ledger, LedgerError
 from openfutu.broker.model import PlaceOrderRequest

@@ -37,7 +37,7 @@ def test_place_returns_submitting_then_fills_through_book(broker, market):
 
 def test_marketable_limit_walks_levels_and_partially_fills(broker, market):
     a = hk_cash(broker)
-    o = place(broker, a, qty=1500, price=360.2)
+    place(broker, a, qty=1500, price=360.2)
     broker.on_market()
     got = broker.orders_today(a)[0]
     assert got.order_status == OrderStatus.FILLED_PART
@@ -108,7 +108,7 @@ def test_special_limit_cancels_rest_and_all_or_none(broker, market):
 
 def test_stop_triggers_from_last_price(broker, market):
     a = acc(broker, TrdMarket.US, SimAccType.STOCK, cash=False)
-    o = place(broker, a, "US.AAPL", TrdSide.BUY, 10, 0, order_type=OrderType.STOP, aux_price=201.0)
+    place(broker, a, "US.AAPL", TrdSide.BUY, 10, 0, order_type=OrderType.STOP, aux_price=201.0)
     broker.on_market()
     market.trade("US.AAPL", 200.5, 10)
     broker.on_market(market.advance())
@@ -290,3 +290,90 @@ def test_history_filters(broker, market):
     assert [h.order_id_ex for h in done] == [o1.order_id_ex]
     assert [d.order_id_ex for d in broker.deals_today(a)] == [o1.order_id_ex]
     assert broker.history_deals(a, OrderFilter(end=o1.create_time.replace(year=2020))) == []
+
+
+def test_every_partial_fill_pushes_order_and_fill(broker, market):
+    # docs L12884-L12888: a change of the filled quantity triggers an order push
+    a = hk_cash(broker)
+    place(broker, a, qty=1000, price=359.8)
+    broker.on_market()
+    broker.drain_events()
+    market.trade("HK.00700", 359.6, 300)
+    market.trade("HK.00700", 359.6, 300)
+    market.trade("HK.00700", 359.6, 400)
+    events = broker.on_market(market.advance())
+    orders = [(e.order.order_status, e.order.dealt_qty) for e in events if isinstance(e, OrderUpdated)]
+    assert orders == [(OrderStatus.FILLED_PART, 300), (OrderStatus.FILLED_PART, 600), (OrderStatus.FILLED_ALL, 1000)]
+    fills = [e.fill for e in events if isinstance(e, FillOccurred)]
+    assert [f.qty for f in fills] == [300, 300, 400] and all(f.price == 359.8 for f in fills)
+    assert len({f.fill_id for f in fills}) == 3
+
+
+def test_trailing_stop_ratio(broker, market):
+    a = acc(broker, TrdMarket.US, SimAccType.STOCK, cash=False)
+    place(broker, a, "US.AAPL", TrdSide.SELL, 5, 0, order_type=OrderType.TRAILING_STOP,
+          trail_type=TrailType.RATIO, trail_value=5.0)  # short-sell protection at 5 % off the low... sell side
+    broker.on_market()
+    market.trade("US.AAPL", 210.0, 1)
+    broker.on_market(market.advance())
+    assert broker.orders_today(a)[0].dealt_qty == 0
+    market.trade("US.AAPL", 199.6, 1)  # 210 * 0.95 = 199.5: not yet
+    broker.on_market(market.advance())
+    assert not broker.orders_today(a)[0].triggered
+    market.trade("US.AAPL", 199.5, 1)
+    broker.on_market(market.advance())
+    o = broker.orders_today(a)[0]
+    assert o.triggered and o.order_status == OrderStatus.FILLED_ALL and o.dealt_avg_price == 199.99
+
+
+def test_gtc_horizon_and_gtd_expiry(broker, market):
+    import datetime as dt
+
+    a = hk_cash(broker)
+    place(broker, a, qty=100, price=350.0, time_in_force=TimeInForce.GTC)
+    place(broker, a, qty=100, price=350.0, time_in_force=TimeInForce.GTD,
+          expire_time=market.clock + dt.timedelta(days=2))
+    broker.on_market()
+    market.clock += dt.timedelta(days=3)
+    broker.on_market()
+    gtd, gtc = broker.history_orders(a)  # newest first
+    assert [o.order_id_ex for o in broker.orders_today(a)] == [gtc.order_id_ex]  # still-open order listed
+    assert gtc.order_status == OrderStatus.SUBMITTED and gtd.order_status == OrderStatus.CANCELLED_ALL
+    market.clock += dt.timedelta(days=88)  # GTC lasts at most 90 calendar days (Trd_Common.proto)
+    broker.on_market()
+    assert broker.history_orders(a)[-1].order_status == OrderStatus.CANCELLED_ALL
+
+
+def test_ioc_cancels_rest(broker, market):
+    a = hk_cash(broker)
+    place(broker, a, qty=1000, price=360.0, time_in_force=TimeInForce.IOC)
+    broker.on_market()
+    o = broker.orders_today(a)[0]
+    assert (o.order_status, o.dealt_qty) == (OrderStatus.CANCELLED_PART, 500)
+
+
+def test_cancel_before_submission_is_immediate(broker):
+    a = hk_cash(broker)
+    o = place(broker, a, qty=100, price=350.0)
+    c = broker.modify_order(ModifyOrderRequest(a, o.order_id_ex, ModifyOrderOp.CANCEL))
+    assert c.order_status == OrderStatus.CANCELLED_ALL
+
+
+def test_failed_request_changes_nothing(broker, market):
+    a = hk_cash(broker)
+    o = place(broker, a, qty=100, price=350.0)
+    broker.on_market()
+    before = broker.orders_today(a)
+    with pytest.raises(BrokerError):
+        broker.modify_order(ModifyOrderRequest(a, o.order_id_ex, ModifyOrderOp.NORMAL, qty=100, price=350.1))
+    assert broker.orders_today(a) == before
+
+
+def test_position_pl_ratio_filter(broker, market):
+    a = hk_cash(broker)
+    place(broker, a, qty=100, price=360.0)
+    place(broker, a, "HK.02800", qty=500, price=20.0)
+    broker.on_market()
+    market.trade("HK.00700", 400.0, 1)
+    rows = broker.positions_of(a, pl_ratio_min=0.05)  # fractions, like the wire
+    assert [r.code for r in rows] == ["HK.00700"]

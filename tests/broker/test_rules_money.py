@@ -5,7 +5,7 @@ from broker_fakes import acc
 
 from openfutu.broker.broker import Broker, BrokerConfig, BrokerError, BrokerErrorCode
 from openfutu.broker.enums import (
-    Currency, OrderStatus, OrderType, SimAccType, TrailType, TrdAccType, TrdCategory, TrdEnv, TrdMarket, TrdSide,
+    OrderStatus, OrderType, SimAccType, TrailType, TrdAccType, TrdCategory, TrdEnv, TrdMarket, TrdSide,
 )
 from openfutu.broker.fees import FeeSchedule
 from openfutu.broker.ledger import Ledger
