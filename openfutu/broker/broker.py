@@ -1092,9 +1092,15 @@ class Broker:
             return False
         return True
 
+    def _refuse_in_paper(self, acc_id: int, what: str, line: str) -> None:
+        acc = self._account(acc_id)
+        if self.config.futu_paper_rules and acc.trd_env == TrdEnv.SIMULATE:
+            raise self._bad(f"{what} is not available for simulated accounts (docs {line})",
+                            BrokerErrorCode.UNSUPPORTED)
+
     def deals_today(self, acc_id: int, flt: OrderFilter | None = None) -> list[Fill]:
         """Today's fills, oldest first (docs L9703-L9786)."""
-        self._account(acc_id)
+        self._refuse_in_paper(acc_id, "deal_list_query", "L9713")
         flt = flt or OrderFilter()
         now = self.market.now()
         return [replace(f) for f in self.fills
@@ -1102,7 +1108,7 @@ class Broker:
 
     def history_deals(self, acc_id: int, flt: OrderFilter | None = None) -> list[Fill]:
         """Fills in the window, newest first (docs L9787-L9886)."""
-        self._account(acc_id)
+        self._refuse_in_paper(acc_id, "history_deal_list_query", "L9797")
         flt = flt or OrderFilter()
         out = [replace(f) for f in self.fills if f.acc_id == acc_id and self._match_fill(f, flt)]
         out.reverse()
@@ -1144,9 +1150,8 @@ class Broker:
             pl_val = unreal
             diluted = pos.average_cost
         else:
-            pl_val = mv - pos.diluted_cost_basis if pos.qty else -pos.diluted_cost_basis + pos.realized_pl * 0
-            if not pos.qty:
-                pl_val = pos.realized_pl
+            # diluted mode: everything paid in (fees included) against what the holding is worth
+            pl_val = mv - pos.diluted_cost_basis if pos.qty else pos.realized_pl
         basis = abs(pos.diluted_cost_basis) if not fut else abs(pos.average_cost * pos.qty * mult)
         pl_ratio = pl_val / basis if basis else None
         avg_basis = abs(pos.average_cost * pos.qty * mult)
@@ -1184,9 +1189,10 @@ class Broker:
         equity = f["equity"]
         cash_info = []
         for (a, c), v in sorted(self.cash.items(), key=lambda kv: int(kv[0][1])):
-            if a == acc_id:
-                cash_info.append(CurrencyCash(c, _r(v), _r(max(v, 0.0)), _r(max(self._fx(net_cash, cur, c), 0.0)
-                                                                              if c == cur else max(v, 0.0))))
+            if a != acc_id:
+                continue
+            frozen_here = self._fx(f["frozen"], cur, c) if c == acc.base_currency else 0.0
+            cash_info.append(CurrencyCash(c, _r(v), _r(max(v - frozen_here, 0.0)), _r(max(v - frozen_here, 0.0))))
         markets = tuple((m, _r(equity)) for m in acc.trdmarket_auth[:1])
         mm = f["mm"]
         if equity <= 0 and (f["long_mv"] or f["short_mv"] or f["im"]):
@@ -1284,6 +1290,7 @@ class Broker:
 
     def order_fees(self, acc_id: int, order_ids: list[str]) -> list[OrderFee]:
         """order_fee_query (docs L9623-L9698): fee items charged on each order's fills."""
+        self._refuse_in_paper(acc_id, "order_fee_query", "L9696")
         acc = self._account(acc_id)
         out = []
         for oid in order_ids:
@@ -1296,7 +1303,7 @@ class Broker:
     def cash_flows_of(self, acc_id: int, clearing_date: dt.date | None = None,
                       direction: CashFlowDirection = CashFlowDirection.NONE) -> list[CashFlow]:
         """get_acc_cash_flow (docs L8946-L9031), ascending by time."""
-        self._account(acc_id)
+        self._refuse_in_paper(acc_id, "get_acc_cash_flow", "L9030")
         return [replace(c) for c in self.cash_flows
                 if c.acc_id == acc_id and (clearing_date is None or c.clearing_date == clearing_date)
                 and (direction == CashFlowDirection.NONE or c.cashflow_direction == direction)]

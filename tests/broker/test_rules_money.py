@@ -5,7 +5,7 @@ from broker_fakes import acc
 
 from openfutu.broker.broker import Broker, BrokerConfig, BrokerError, BrokerErrorCode
 from openfutu.broker.enums import (
-    OrderStatus, OrderType, SimAccType, TrailType, TrdAccType, TrdCategory, TrdEnv, TrdMarket, TrdSide,
+    OrderStatus, OrderType, SimAccType, TimeInForce, TrailType, TrdAccType, TrdCategory, TrdEnv, TrdMarket, TrdSide,
 )
 from openfutu.broker.fees import FeeSchedule
 from openfutu.broker.ledger import Ledger
@@ -145,6 +145,14 @@ def test_paper_rules_mode(market):
     m = acc(b, TrdMarket.HK, SimAccType.STOCK, cash=False)
     assert err(lambda: place(b, m, side=TrdSide.SELL)).code == BrokerErrorCode.NOT_PERMITTED  # L12533
     assert err(lambda: b.cancel_all(a)).code == BrokerErrorCode.UNSUPPORTED  # L9249
+    assert err(lambda: b.deals_today(a)).code == BrokerErrorCode.UNSUPPORTED  # L9713
+    assert err(lambda: b.order_fees(a, [])).code == BrokerErrorCode.UNSUPPORTED  # L9696
+    assert err(lambda: b.cash_flows_of(a)).code == BrokerErrorCode.UNSUPPORTED  # L9030
+    assert err(lambda: place(b, a, time_in_force=TimeInForce.GTC)).code == BrokerErrorCode.UNSUPPORTED  # L12532
+    o = place(b, a, qty=100, price=350.0)
+    b.on_market()
+    e = err(lambda: b.modify_order(ModifyOrderRequest(a, o.order_id_ex, ModifyOrderOp.DISABLE)))
+    assert e.code == BrokerErrorCode.UNSUPPORTED  # L12530
 
 
 def test_buying_power_cash_account(broker):
