@@ -377,3 +377,41 @@ def test_position_pl_ratio_filter(broker, market):
     market.trade("HK.00700", 400.0, 1)
     rows = broker.positions_of(a, pl_ratio_min=0.05)  # fractions, like the wire
     assert [r.code for r in rows] == ["HK.00700"]
+
+
+@pytest.mark.parametrize(
+    "otype, side, price, aux, move_to, filled",
+    [
+        (OrderType.STOP_LIMIT, TrdSide.SELL, 199.0, 199.5, 199.4, True),  # sell stop: falls to 199.5
+        (OrderType.STOP_LIMIT, TrdSide.SELL, 199.0, 199.5, 199.6, False),
+        (OrderType.MARKET_IF_TOUCHED, TrdSide.SELL, 0.0, 201.0, 201.0, True),  # take profit: rises to 201
+        (OrderType.MARKET_IF_TOUCHED, TrdSide.BUY, 0.0, 199.0, 199.5, False),
+    ],
+)
+def test_conditional_types(broker, market, otype, side, price, aux, move_to, filled):
+    a = acc(broker, TrdMarket.US, SimAccType.STOCK, cash=False)
+    place(broker, a, "US.AAPL", side, 10, price, order_type=otype, aux_price=aux)
+    broker.on_market()
+    market.trade("US.AAPL", move_to, 1)
+    broker.on_market(market.advance())
+    o = broker.orders_today(a)[0]
+    assert o.triggered == filled
+    assert (o.order_status == OrderStatus.FILLED_ALL) == filled
+
+
+def test_domain_boundary():
+    import ast
+    import pathlib
+
+    import openfutu.broker as pkg
+
+    banned = {"google", "socket", "asyncio", "openfutu.market", "openfutu.gateway", "openfutu.protocol"}
+    for f in pathlib.Path(pkg.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            for n in names:
+                assert not any(n == b or n.startswith(b + ".") for b in banned), (f.name, n)
