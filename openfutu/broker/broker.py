@@ -811,6 +811,11 @@ class Broker:
             raise self._bad("all-session orders must be limit orders with DAY or GTC")
         if req.fill_outside_rth and info.sec_market not in (TrdSecMarket.US, TrdSecMarket.HK):
             raise self._bad("fill_outside_rth applies to HK and US orders only")
+        if paper and info.sec_market == TrdSecMarket.US and (
+            req.fill_outside_rth or session in (Session.ETH, Session.ALL, Session.OVERNIGHT)
+        ):
+            # docs L9162: US simulated trading has no pre/after-market or overnight session
+            raise self._bad("simulated US trading supports regular hours only", BrokerErrorCode.UNSUPPORTED)
         remark = req.remark or ""
         if len(remark.encode("utf-8")) > 64:
             raise self._bad("remark must be at most 64 bytes in UTF-8")

@@ -149,6 +149,9 @@ def test_paper_rules_mode(market):
     assert err(lambda: b.order_fees(a, [])).code == BrokerErrorCode.UNSUPPORTED  # L9696
     assert err(lambda: b.cash_flows_of(a)).code == BrokerErrorCode.UNSUPPORTED  # L9030
     assert err(lambda: place(b, a, time_in_force=TimeInForce.GTC)).code == BrokerErrorCode.UNSUPPORTED  # L12532
+    us = acc(b, TrdMarket.US, SimAccType.STOCK, cash=False)
+    e = err(lambda: place(b, us, "US.AAPL", qty=1, price=200.0, fill_outside_rth=True))
+    assert e.code == BrokerErrorCode.UNSUPPORTED  # L9162
     o = place(b, a, qty=100, price=350.0)
     b.on_market()
     e = err(lambda: b.modify_order(ModifyOrderRequest(a, o.order_id_ex, ModifyOrderOp.DISABLE)))
