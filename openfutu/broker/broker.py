@@ -272,12 +272,12 @@ class Broker:
         self._unlocked = False
         self.accounts: dict[int, Account] = {}
         self.cash: dict[tuple[int, Currency], float] = {}
-        self.orders: dict[int, Order] = {}
+        self._orders: dict[int, Order] = {}
         self._open: dict[int, Order] = {}  # orders not yet in a final status
         self._orders_by_ex: dict[str, Order] = {}
-        self.fills: list[Fill] = []
-        self.positions: dict[tuple[int, str], Position] = {}
-        self.cash_flows: list[CashFlow] = []
+        self._fills: list[Fill] = []
+        self._positions: dict[tuple[int, str], Position] = {}
+        self._cash_flows: list[CashFlow] = []
         self.counters: dict[str, int] = {}
         if ledger.is_empty:
             self._create_accounts()
@@ -331,12 +331,12 @@ class Broker:
         st = self.ledger.load()
         self.accounts = {a.acc_id: a for a in st.accounts}
         self.cash = dict(st.cash)
-        self.orders = {o.order_id: o for o in st.orders}
+        self._orders = {o.order_id: o for o in st.orders}
         self._orders_by_ex = {o.order_id_ex: o for o in st.orders}
         self._open = {o.order_id: o for o in st.orders if o.order_status in OPEN_STATUSES}
-        self.fills = list(st.fills)
-        self.positions = {(p.acc_id, p.code): p for p in st.positions}
-        self.cash_flows = list(st.cash_flows)
+        self._fills = list(st.fills)
+        self._positions = {(p.acc_id, p.code): p for p in st.positions}
+        self._cash_flows = list(st.cash_flows)
         self.counters = dict(st.counters)
 
     def _next(self, name: str, start: int = 1) -> int:
@@ -374,7 +374,7 @@ class Broker:
             cashflow_remark=remark,
             create_time=at,
         )
-        self.cash_flows.append(cf)
+        self._cash_flows.append(cf)
         self._batch.cash_flows.append(cf)
 
     def _dirty(self, order: Order) -> None:
@@ -439,7 +439,7 @@ class Broker:
             currency=order.currency,
             fee=fee,
         )
-        self.fills.append(fill)
+        self._fills.append(fill)
         self._batch.fills.append(fill)
         self._apply_fill_to_position(acc, info, fill)
         full = order.remaining_qty <= 1e-9
@@ -454,7 +454,7 @@ class Broker:
 
     def _position(self, acc_id: int, info: InstrumentInfo) -> Position:
         key = (acc_id, info.code)
-        pos = self.positions.get(key)
+        pos = self._positions.get(key)
         if pos is None:
             acc = self.accounts[acc_id]
             pos = Position(
@@ -469,7 +469,7 @@ class Broker:
                 multiplier=info.multiplier,
                 sod_price=info.prev_close or 0.0,
             )
-            self.positions[key] = pos
+            self._positions[key] = pos
         return pos
 
     def _roll_day(self, pos: Position, info: InstrumentInfo, at: dt.datetime) -> None:
@@ -615,7 +615,7 @@ class Broker:
         m = self.config.margin
         cash = sum(self._fx(v, c, cur) for (a, c), v in self.cash.items() if a == acc.acc_id)
         long_mv = short_mv = im = mm = mcm = unreal = realized = 0.0
-        for (a, code), pos in self.positions.items():
+        for (a, code), pos in self._positions.items():
             if a != acc.acc_id:
                 continue
             realized += self._fx(pos.realized_pl, pos.currency, cur)
@@ -703,7 +703,7 @@ class Broker:
         info = self._instrument(req.code)
         now = self.market.now()
         order = self._validate_new(acc, info, req, now)
-        self.orders[order.order_id] = order
+        self._orders[order.order_id] = order
         self._open[order.order_id] = order
         self._orders_by_ex[order.order_id_ex] = order
         self._dirty(order)
@@ -824,7 +824,7 @@ class Broker:
             raise self._bad("auction orders are accepted only for the auction sessions", BrokerErrorCode.MARKET_CLOSED)
         price = self._check_price_fields(info, o_type, req.price, req.adjust_limit, req.aux_price,
                                          req.trail_type, req.trail_value, req.trail_spread)
-        pos = self.positions.get((acc.acc_id, info.code))
+        pos = self._positions.get((acc.acc_id, info.code))
         qty = self._check_qty(info, req.trd_side, req.qty, pos, now)
         order = Order(
             order_id=0, order_id_ex="", acc_id=acc.acc_id, code=info.code, name=info.name,
@@ -846,7 +846,7 @@ class Broker:
     def _check_exposure(self, acc: Account, info: InstrumentInfo, order: Order, now: dt.datetime, paper: bool,
                         replacing: Order | None = None) -> None:
         """Position direction, short-sale permission and buying power."""
-        pos = self.positions.get((acc.acc_id, info.code))
+        pos = self._positions.get((acc.acc_id, info.code))
         held = pos.qty if pos else 0.0
         exclude = replacing.order_id if replacing else None
         q = order.qty - order.dealt_qty
@@ -978,7 +978,7 @@ class Broker:
         if o.order_type not in _NEEDS_PRICE:
             price = o.price
         # docs L9307-L9315: qty is the total wanted, including what is already filled
-        pos = self.positions.get((acc.acc_id, info.code))
+        pos = self._positions.get((acc.acc_id, info.code))
         qty = self._check_qty(info, o.trd_side, req.qty, pos, now)
         if qty <= o.dealt_qty + 1e-9:
             raise self._bad(f"new qty must exceed the filled quantity {o.dealt_qty:g}; use CANCEL to stop the order")
@@ -1059,13 +1059,13 @@ class Broker:
         tz = ZoneInfo(info.timezone) if info else dt.timezone.utc
         return t.astimezone(tz).date() == now.astimezone(tz).date()
 
-    def orders_today(self, acc_id: int, flt: OrderFilter | None = None) -> list[Order]:
+    def orders(self, acc_id: int, flt: OrderFilter | None = None) -> list[Order]:
         """Today's orders plus still-open older ones, oldest first (docs L9317-L9425)."""
         self._account(acc_id)
         flt = flt or OrderFilter()
         now = self.market.now()
         out = []
-        for o in sorted(self.orders.values(), key=lambda x: (x.create_time, x.order_id)):
+        for o in sorted(self._orders.values(), key=lambda x: (x.create_time, x.order_id)):
             if o.acc_id != acc_id:
                 continue
             if o.order_status == OrderStatus.DELETED and OrderStatus.DELETED not in flt.statuses:
@@ -1080,7 +1080,7 @@ class Broker:
         """All orders in the window, newest first (docs L9426-L9540)."""
         self._account(acc_id)
         flt = flt or OrderFilter()
-        out = [o.copy() for o in self.orders.values() if o.acc_id == acc_id and self._match(o, flt)]
+        out = [o.copy() for o in self._orders.values() if o.acc_id == acc_id and self._match(o, flt)]
         out.sort(key=lambda x: (x.create_time, x.order_id), reverse=True)
         return out
 
@@ -1103,29 +1103,29 @@ class Broker:
             raise self._bad(f"{what} is not available for simulated accounts (docs {line})",
                             BrokerErrorCode.UNSUPPORTED)
 
-    def deals_today(self, acc_id: int, flt: OrderFilter | None = None) -> list[Fill]:
+    def deals(self, acc_id: int, flt: OrderFilter | None = None) -> list[Fill]:
         """Today's fills, oldest first (docs L9703-L9786)."""
         self._refuse_in_paper(acc_id, "deal_list_query", "L9713")
         flt = flt or OrderFilter()
         now = self.market.now()
-        return [replace(f) for f in self.fills
+        return [replace(f) for f in self._fills
                 if f.acc_id == acc_id and self._is_today(f.code, f.create_time, now) and self._match_fill(f, flt)]
 
     def history_deals(self, acc_id: int, flt: OrderFilter | None = None) -> list[Fill]:
         """Fills in the window, newest first (docs L9787-L9886)."""
         self._refuse_in_paper(acc_id, "history_deal_list_query", "L9797")
         flt = flt or OrderFilter()
-        out = [replace(f) for f in self.fills if f.acc_id == acc_id and self._match_fill(f, flt)]
+        out = [replace(f) for f in self._fills if f.acc_id == acc_id and self._match_fill(f, flt)]
         out.reverse()
         return out
 
-    def positions_of(self, acc_id: int, code: str = "", market: TrdMarket = TrdMarket.NONE,
+    def positions(self, acc_id: int, code: str = "", market: TrdMarket = TrdMarket.NONE,
                      pl_ratio_min: float | None = None, pl_ratio_max: float | None = None) -> list[PositionRow]:
         """Position rows (docs L8765-L8867); ratio filters are fractions like the wire."""
         self._account(acc_id)
         now = self.market.now()
         out = []
-        for (a, c), pos in self.positions.items():
+        for (a, c), pos in self._positions.items():
             if a != acc_id or (code and c != code):
                 continue
             if market != TrdMarket.NONE and pos.trd_market != market:
@@ -1248,7 +1248,7 @@ class Broker:
         mult = info.multiplier
         power, short_power, net_cash = self._buying_power(acc, info.currency)
         back = self._order_cost(replacing, info) if replacing else 0.0
-        pos = self.positions.get((acc.acc_id, info.code))
+        pos = self._positions.get((acc.acc_id, info.code))
         held = pos.qty if pos else 0.0
         fut = info.kind == InstrumentKind.FUTURE
         im_per = px * mult * self.config.margin.futures_im / 100
@@ -1305,15 +1305,33 @@ class Broker:
             out.append(OrderFee(o.order_id_ex, round(sum(i.value for i in items), 2), items))
         return out
 
-    def cash_flows_of(self, acc_id: int, clearing_date: dt.date | None = None,
+    def cash_flows(self, acc_id: int, clearing_date: dt.date | None = None,
                       direction: CashFlowDirection = CashFlowDirection.NONE) -> list[CashFlow]:
         """get_acc_cash_flow (docs L8946-L9031), ascending by time."""
         self._refuse_in_paper(acc_id, "get_acc_cash_flow", "L9030")
-        return [replace(c) for c in self.cash_flows
+        return [replace(c) for c in self._cash_flows
                 if c.acc_id == acc_id and (clearing_date is None or c.clearing_date == clearing_date)
                 and (direction == CashFlowDirection.NONE or c.cashflow_direction == direction)]
 
-    # short aliases mirroring the brief's names
-    orders_query = orders_today
-    deals = deals_today
-    cash_flows_query = cash_flows_of
+    # names of the Futu API functions
+    order_list_query = orders
+    history_order_list_query = history_orders
+    deal_list_query = deals
+    history_deal_list_query = history_deals
+    position_list_query = positions
+    accinfo_query = funds
+    acctradinginfo_query = max_trade_qty
+    get_margin_ratio = margin_ratios
+    order_fee_query = order_fees
+    get_acc_cash_flow = cash_flows
+    get_acc_list = get_accounts
+
+    @property
+    def cash_balances(self) -> dict[tuple[int, Currency], float]:
+        """Cash per (acc_id, currency), a copy."""
+        return dict(self.cash)
+
+    def position_record(self, acc_id: int, code: str) -> Position | None:
+        """The raw position record (signed quantity), a copy."""
+        pos = self._positions.get((acc_id, code))
+        return replace(pos) if pos else None

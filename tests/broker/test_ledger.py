@@ -30,9 +30,9 @@ def snapshot(b: Broker):
             a,
             [o for o in b.history_orders(a.acc_id)],
             b.history_deals(a.acc_id),
-            b.positions_of(a.acc_id),
+            b.positions(a.acc_id),
             b.funds(a.acc_id),
-            b.cash_flows_of(a.acc_id),
+            b.cash_flows(a.acc_id),
         )
     return out
 
@@ -55,7 +55,7 @@ def test_restart_restores_state_exactly(tmp_path):
     b2 = Broker(m, Ledger.open(path))
     assert snapshot(b2) == before
     # working order keeps trading after the restart with its queue state
-    rest = [o for o in b2.orders_today(a) if o.remark == "rest"][0]
+    rest = [o for o in b2.orders(a) if o.remark == "rest"][0]
     assert rest.order_status == OrderStatus.FILLED_PART or rest.order_status == OrderStatus.SUBMITTED
     # IDs continue, never reused
     o = b2.place_order(PlaceOrderRequest(a, "HK.00700", TrdSide.BUY, 100, 350.0))
@@ -146,10 +146,10 @@ def test_crash_loses_no_acknowledged_order(tmp_path):
     fills = b.history_deals(a)
     qty = sum(f.qty if f.trd_side == TrdSide.BUY else -f.qty for f in fills)
     cash = 1_000_000.0 + sum((-1 if f.trd_side == TrdSide.BUY else 1) * f.qty * f.price - f.fee for f in fills)
-    assert b.cash[(a, Currency.HKD)] == pytest.approx(cash, abs=1e-6)
-    pos = b.positions.get((a, "HK.00700"))
+    assert b.cash_balances[(a, Currency.HKD)] == pytest.approx(cash, abs=1e-6)
+    pos = b.position_record(a, "HK.00700")
     assert (pos.qty if pos else 0.0) == qty
-    flows = b.cash_flows_of(a)
+    flows = b.cash_flows(a)
     assert sum(c.cashflow_amount for c in flows) == pytest.approx(cash, abs=0.01 * len(flows))
     # every order's filled quantity equals its fills
     for o in b.history_orders(a):

@@ -27,7 +27,7 @@ def test_place_returns_submitting_then_fills_through_book(broker, market):
     a = hk_cash(broker)
     o = place(broker, a, qty=300, price=360.0)
     assert o.order_status == OrderStatus.SUBMITTING
-    assert broker.orders_today(a)[0].order_id_ex == o.order_id_ex  # visible immediately
+    assert broker.orders(a)[0].order_id_ex == o.order_id_ex  # visible immediately
     events = broker.on_market()
     statuses = [e.order.order_status for e in events if isinstance(e, OrderUpdated)]
     assert statuses == [OrderStatus.SUBMITTING, OrderStatus.SUBMITTED, OrderStatus.FILLED_ALL]
@@ -39,17 +39,17 @@ def test_marketable_limit_walks_levels_and_partially_fills(broker, market):
     a = hk_cash(broker)
     place(broker, a, qty=1500, price=360.2)
     broker.on_market()
-    got = broker.orders_today(a)[0]
+    got = broker.orders(a)[0]
     assert got.order_status == OrderStatus.FILLED_PART
     assert got.dealt_qty == 1300  # 500 @ 360.0 + 800 @ 360.2
     assert got.dealt_avg_price == pytest.approx((500 * 360.0 + 800 * 360.2) / 1300)
     # the same displayed liquidity is not taken twice
     broker.on_market(market.advance())
-    assert broker.orders_today(a)[0].dealt_qty == 1300
+    assert broker.orders(a)[0].dealt_qty == 1300
     # a print through our price fills the rest at our limit
     market.trade("HK.00700", 360.0, 1000)
     broker.on_market(market.advance())
-    got = broker.orders_today(a)[0]
+    got = broker.orders(a)[0]
     assert got.order_status == OrderStatus.FILLED_ALL and got.dealt_qty == 1500
 
 
@@ -59,10 +59,10 @@ def test_resting_order_waits_for_queue_ahead(broker, market):
     broker.on_market()
     market.trade("HK.00700", 359.8, 900)
     broker.on_market(market.advance())
-    assert broker.orders_today(a)[0].dealt_qty == 0
+    assert broker.orders(a)[0].dealt_qty == 0
     market.trade("HK.00700", 359.8, 250)  # 100 works off the queue, 150 reach us
     broker.on_market(market.advance())
-    o = broker.orders_today(a)[0]
+    o = broker.orders(a)[0]
     assert o.dealt_qty == 150 and o.order_status == OrderStatus.FILLED_PART
 
 
@@ -77,14 +77,14 @@ def test_queue_front_configurable(market):
     b.on_market()
     market.trade("HK.00700", 359.8, 100)
     b.on_market(market.advance())
-    assert b.orders_today(a)[0].dealt_qty == 100
+    assert b.orders(a)[0].dealt_qty == 100
 
 
 def test_market_order_walks_book(broker, market):
     a = hk_cash(broker)
     place(broker, a, qty=1000, price=0, order_type=OrderType.MARKET)
     broker.on_market()
-    o = broker.orders_today(a)[0]
+    o = broker.orders(a)[0]
     assert o.order_status == OrderStatus.FILLED_ALL
     assert o.dealt_avg_price == pytest.approx((500 * 360.0 + 500 * 360.2) / 1000)
 
@@ -93,7 +93,7 @@ def test_absolute_limit_only_at_its_price(broker, market):
     a = hk_cash(broker)
     place(broker, a, qty=1000, price=360.2, order_type=OrderType.ABSOLUTE_LIMIT)
     broker.on_market()
-    assert broker.orders_today(a)[0].dealt_qty == 0  # best ask 360.0 != 360.2
+    assert broker.orders(a)[0].dealt_qty == 0  # best ask 360.0 != 360.2
 
 
 def test_special_limit_cancels_rest_and_all_or_none(broker, market):
@@ -101,7 +101,7 @@ def test_special_limit_cancels_rest_and_all_or_none(broker, market):
     place(broker, a, qty=1000, price=360.0, order_type=OrderType.SPECIAL_LIMIT)
     place(broker, a, qty=1000, price=360.2, order_type=OrderType.SPECIAL_LIMIT_ALL)  # only 800 left
     broker.on_market()
-    o1, o2 = broker.orders_today(a)
+    o1, o2 = broker.orders(a)
     assert (o1.order_status, o1.dealt_qty) == (OrderStatus.CANCELLED_PART, 500)
     assert (o2.order_status, o2.dealt_qty) == (OrderStatus.CANCELLED_ALL, 0)
 
@@ -112,11 +112,11 @@ def test_stop_triggers_from_last_price(broker, market):
     broker.on_market()
     market.trade("US.AAPL", 200.5, 10)
     broker.on_market(market.advance())
-    assert broker.orders_today(a)[0].dealt_qty == 0
+    assert broker.orders(a)[0].dealt_qty == 0
     market.trade("US.AAPL", 201.0, 10)
     market.set_book("US.AAPL", [(200.99, 100)], [(201.02, 100)])
     broker.on_market(market.advance())
-    got = broker.orders_today(a)[0]
+    got = broker.orders(a)[0]
     assert got.order_status == OrderStatus.FILLED_ALL and got.dealt_avg_price == 201.02
 
 
@@ -133,21 +133,21 @@ def test_limit_if_touched_and_trailing_stop_limit(broker, market):
     for px in (202.0, 203.0, 202.5):
         market.trade("US.AAPL", px, 1)
     broker.on_market(market.advance())
-    trailing = broker.orders_today(a)[-1]
+    trailing = broker.orders(a)[-1]
     assert trailing.order_status == OrderStatus.SUBMITTED and not trailing.triggered
     market.trade("US.AAPL", 201.9, 1)  # below 203 - 1 -> trigger, limit 201.95
     market.set_book("US.AAPL", [(199.4, 100), (199.3, 100)], [(199.45, 100)])
     broker.on_market(market.advance())
-    trailing = broker.orders_today(a)[-1]
+    trailing = broker.orders(a)[-1]
     assert trailing.triggered and trailing.price == pytest.approx(201.95)
     assert trailing.order_status == OrderStatus.SUBMITTED  # bids below the limit: rests
-    lit = broker.orders_today(a)[0]
+    lit = broker.orders(a)[0]
     assert lit.order_status == OrderStatus.SUBMITTED and lit.dealt_qty == 0
     market.trade("US.AAPL", 199.5, 5)  # touches 199.5 -> LIT triggers
     broker.on_market(market.advance())
     market.trade("US.AAPL", 198.9, 50)  # through its 199.0 limit
     broker.on_market(market.advance())
-    assert broker.orders_today(a)[0].order_status == OrderStatus.FILLED_ALL
+    assert broker.orders(a)[0].order_status == OrderStatus.FILLED_ALL
 
 
 def test_auction_orders_fill_at_auction_price(broker, market):
@@ -158,12 +158,12 @@ def test_auction_orders_fill_at_auction_price(broker, market):
     broker.on_market()
     market.trade("HK.00700", 358.0, 10_000, auction=True)
     broker.on_market(market.advance())
-    o1, o2 = broker.orders_today(a)
+    o1, o2 = broker.orders(a)
     assert (o1.order_status, o1.dealt_avg_price) == (OrderStatus.FILLED_ALL, 358.0)
     assert o2.dealt_qty == 0  # limit 355 below the auction price
     market.phases["HK.00700"] = SessionPhase.CONTINUOUS
     broker.on_market(market.advance())
-    assert broker.orders_today(a)[1].order_status == OrderStatus.SUBMITTED  # carried into continuous
+    assert broker.orders(a)[1].order_status == OrderStatus.SUBMITTED  # carried into continuous
 
 
 def test_auction_order_refused_in_continuous(broker):
@@ -177,17 +177,17 @@ def test_no_fill_outside_session_and_day_expiry(broker, market):
     market.phases["HK.00700"] = SessionPhase.CLOSED
     place(broker, a, qty=100, price=360.0)
     broker.on_market()
-    assert broker.orders_today(a)[0].order_status == OrderStatus.WAITING_SUBMIT
+    assert broker.orders(a)[0].order_status == OrderStatus.WAITING_SUBMIT
     market.phases["HK.00700"] = SessionPhase.BREAK
     broker.on_market(market.advance())
-    o = broker.orders_today(a)[0]
+    o = broker.orders(a)[0]
     assert o.order_status == OrderStatus.SUBMITTED and o.dealt_qty == 0  # lunch: no fills
     market.phases["HK.00700"] = SessionPhase.CONTINUOUS
     place(broker, a, qty=100, price=350.0)
     broker.on_market(market.advance())
     market.phases["HK.00700"] = SessionPhase.CLOSED
     broker.on_market(market.advance(3600))
-    last = broker.orders_today(a)[-1]
+    last = broker.orders(a)[-1]
     assert last.order_status == OrderStatus.CANCELLED_ALL  # DAY order expired at the close
 
 
@@ -197,7 +197,7 @@ def test_gtc_survives_the_close(broker, market):
     broker.on_market()
     market.phases["HK.00700"] = SessionPhase.CLOSED
     broker.on_market(market.advance(8 * 3600))
-    assert broker.orders_today(a)[0].order_status == OrderStatus.SUBMITTED
+    assert broker.orders(a)[0].order_status == OrderStatus.SUBMITTED
 
 
 def test_us_extended_hours_need_fill_outside_rth(broker, market):
@@ -206,7 +206,7 @@ def test_us_extended_hours_need_fill_outside_rth(broker, market):
     place(broker, a, "US.AAPL", TrdSide.BUY, 10, 200.01)
     place(broker, a, "US.AAPL", TrdSide.BUY, 10, 200.01, fill_outside_rth=True)
     broker.on_market()
-    o1, o2 = broker.orders_today(a)
+    o1, o2 = broker.orders(a)
     assert o1.dealt_qty == 0 and o2.order_status == OrderStatus.FILLED_ALL
 
 
@@ -219,7 +219,7 @@ def test_modify_price_qty_and_cancel_transitions(broker, market):
     c = broker.modify_order(ModifyOrderRequest(a, o.order_id_ex, ModifyOrderOp.CANCEL))
     assert c.order_status == OrderStatus.CANCELLING_ALL
     broker.on_market(market.advance())
-    assert broker.orders_today(a)[0].order_status == OrderStatus.CANCELLED_ALL
+    assert broker.orders(a)[0].order_status == OrderStatus.CANCELLED_ALL
     with pytest.raises(BrokerError) as e:
         broker.modify_order(ModifyOrderRequest(a, o.order_id_ex, ModifyOrderOp.CANCEL))
     assert e.value.code == BrokerErrorCode.ORDER_STATE
@@ -236,7 +236,7 @@ def test_modify_qty_is_total_including_filled(broker, market):
     assert m.remaining_qty == 200
     broker.modify_order(ModifyOrderRequest(a, o.order_id_ex, ModifyOrderOp.CANCEL))
     broker.on_market(market.advance())
-    assert broker.orders_today(a)[0].order_status == OrderStatus.CANCELLED_PART
+    assert broker.orders(a)[0].order_status == OrderStatus.CANCELLED_PART
 
 
 def test_disable_enable_delete_hk(broker, market):
@@ -247,12 +247,12 @@ def test_disable_enable_delete_hk(broker, market):
     assert d.order_status == OrderStatus.DISABLED
     market.trade("HK.00700", 349.0, 10_000)
     broker.on_market(market.advance())
-    assert broker.orders_today(a)[0].dealt_qty == 0  # disabled orders do not trade
+    assert broker.orders(a)[0].dealt_qty == 0  # disabled orders do not trade
     e = broker.modify_order(ModifyOrderRequest(a, o.order_id_ex, ModifyOrderOp.ENABLE))
     assert e.order_status == OrderStatus.SUBMITTED
     x = broker.modify_order(ModifyOrderRequest(a, o.order_id_ex, ModifyOrderOp.DELETE))
     assert x.order_status == OrderStatus.DELETED
-    assert broker.orders_today(a) == []  # docs L9175: gone from the view
+    assert broker.orders(a) == []  # docs L9175: gone from the view
 
 
 def test_us_refuses_disable(broker):
@@ -272,7 +272,7 @@ def test_cancel_all(broker, market):
     out = broker.cancel_all(a)
     assert len(out) == 2
     broker.on_market(market.advance())
-    assert {o.order_status for o in broker.orders_today(a)} == {OrderStatus.CANCELLED_ALL}
+    assert {o.order_status for o in broker.orders(a)} == {OrderStatus.CANCELLED_ALL}
 
 
 def test_history_filters(broker, market):
@@ -288,7 +288,7 @@ def test_history_filters(broker, market):
     assert [h.order_id_ex for h in broker.history_orders(a, OrderFilter(codes=("HK.02800",)))] == [o2.order_id_ex]
     done = broker.history_orders(a, OrderFilter(statuses=(OrderStatus.FILLED_ALL,)))
     assert [h.order_id_ex for h in done] == [o1.order_id_ex]
-    assert [d.order_id_ex for d in broker.deals_today(a)] == [o1.order_id_ex]
+    assert [d.order_id_ex for d in broker.deals(a)] == [o1.order_id_ex]
     assert broker.history_deals(a, OrderFilter(end=o1.create_time.replace(year=2020))) == []
 
 
@@ -316,13 +316,13 @@ def test_trailing_stop_ratio(broker, market):
     broker.on_market()
     market.trade("US.AAPL", 210.0, 1)
     broker.on_market(market.advance())
-    assert broker.orders_today(a)[0].dealt_qty == 0
+    assert broker.orders(a)[0].dealt_qty == 0
     market.trade("US.AAPL", 199.6, 1)  # 210 * 0.95 = 199.5: not yet
     broker.on_market(market.advance())
-    assert not broker.orders_today(a)[0].triggered
+    assert not broker.orders(a)[0].triggered
     market.trade("US.AAPL", 199.5, 1)
     broker.on_market(market.advance())
-    o = broker.orders_today(a)[0]
+    o = broker.orders(a)[0]
     assert o.triggered and o.order_status == OrderStatus.FILLED_ALL and o.dealt_avg_price == 199.99
 
 
@@ -337,7 +337,7 @@ def test_gtc_horizon_and_gtd_expiry(broker, market):
     market.clock += dt.timedelta(days=3)
     broker.on_market()
     gtd, gtc = broker.history_orders(a)  # newest first
-    assert [o.order_id_ex for o in broker.orders_today(a)] == [gtc.order_id_ex]  # still-open order listed
+    assert [o.order_id_ex for o in broker.orders(a)] == [gtc.order_id_ex]  # still-open order listed
     assert gtc.order_status == OrderStatus.SUBMITTED and gtd.order_status == OrderStatus.CANCELLED_ALL
     market.clock += dt.timedelta(days=88)  # GTC lasts at most 90 calendar days (Trd_Common.proto)
     broker.on_market()
@@ -348,7 +348,7 @@ def test_ioc_cancels_rest(broker, market):
     a = hk_cash(broker)
     place(broker, a, qty=1000, price=360.0, time_in_force=TimeInForce.IOC)
     broker.on_market()
-    o = broker.orders_today(a)[0]
+    o = broker.orders(a)[0]
     assert (o.order_status, o.dealt_qty) == (OrderStatus.CANCELLED_PART, 500)
 
 
@@ -363,10 +363,10 @@ def test_failed_request_changes_nothing(broker, market):
     a = hk_cash(broker)
     o = place(broker, a, qty=100, price=350.0)
     broker.on_market()
-    before = broker.orders_today(a)
+    before = broker.orders(a)
     with pytest.raises(BrokerError):
         broker.modify_order(ModifyOrderRequest(a, o.order_id_ex, ModifyOrderOp.NORMAL, qty=100, price=350.1))
-    assert broker.orders_today(a) == before
+    assert broker.orders(a) == before
 
 
 def test_position_pl_ratio_filter(broker, market):
@@ -375,7 +375,7 @@ def test_position_pl_ratio_filter(broker, market):
     place(broker, a, "HK.02800", qty=500, price=20.0)
     broker.on_market()
     market.trade("HK.00700", 400.0, 1)
-    rows = broker.positions_of(a, pl_ratio_min=0.05)  # fractions, like the wire
+    rows = broker.positions(a, pl_ratio_min=0.05)  # fractions, like the wire
     assert [r.code for r in rows] == ["HK.00700"]
 
 
@@ -394,7 +394,7 @@ def test_conditional_types(broker, market, otype, side, price, aux, move_to, fil
     broker.on_market()
     market.trade("US.AAPL", move_to, 1)
     broker.on_market(market.advance())
-    o = broker.orders_today(a)[0]
+    o = broker.orders(a)[0]
     assert o.triggered == filled
     assert (o.order_status == OrderStatus.FILLED_ALL) == filled
 

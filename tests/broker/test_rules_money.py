@@ -95,7 +95,7 @@ def test_qty_and_price_positive_and_unknown_code(broker):
     assert err(lambda: place(broker, a, side=TrdSide.SELL_SHORT)).code == BrokerErrorCode.INVALID_PARAM  # L10428
     assert err(lambda: place(broker, 1)).code == BrokerErrorCode.NO_ACCOUNT
     assert err(lambda: place(broker, a, remark="x" * 65)).code == BrokerErrorCode.INVALID_PARAM
-    assert broker.orders_today(a) == []  # nothing changed
+    assert broker.orders(a) == []  # nothing changed
 
 
 def test_required_fields_per_type(broker):
@@ -118,11 +118,11 @@ def test_a_share_price_limit_and_t_plus_1(broker, market):
     assert err(lambda: place(broker, a, "SH.600519", price=1700.0)).code == BrokerErrorCode.PRICE_LIMIT
     place(broker, a, "SH.600519", qty=100, price=1500.0)
     broker.on_market()
-    assert broker.positions_of(a)[0].can_sell_qty == 0
+    assert broker.positions(a)[0].can_sell_qty == 0
     e = err(lambda: place(broker, a, "SH.600519", TrdSide.SELL, 100, 1500.0))
     assert e.code == BrokerErrorCode.INSUFFICIENT_POSITION  # exchange rule: T+1
     market.clock = market.clock + dt.timedelta(days=1)
-    assert broker.positions_of(a)[0].can_sell_qty == 100
+    assert broker.positions(a)[0].can_sell_qty == 100
     place(broker, a, "SH.600519", TrdSide.SELL, 100, 1499.99)
 
 
@@ -132,7 +132,7 @@ def test_short_selling_only_in_margin_accounts(broker, market):
     m = acc(broker, TrdMarket.HK, SimAccType.STOCK, cash=False)
     place(broker, m, side=TrdSide.SELL, qty=100, price=359.8)
     broker.on_market()
-    pos = broker.positions_of(m)[0]
+    pos = broker.positions(m)[0]
     assert pos.qty == 100 and pos.position_side.name == "SHORT"
     # docs L9157-L9160: cannot go from short to long in one order
     assert err(lambda: place(broker, m, qty=200, price=360.0)).code == BrokerErrorCode.INSUFFICIENT_POSITION
@@ -145,9 +145,9 @@ def test_paper_rules_mode(market):
     m = acc(b, TrdMarket.HK, SimAccType.STOCK, cash=False)
     assert err(lambda: place(b, m, side=TrdSide.SELL)).code == BrokerErrorCode.NOT_PERMITTED  # L12533
     assert err(lambda: b.cancel_all(a)).code == BrokerErrorCode.UNSUPPORTED  # L9249
-    assert err(lambda: b.deals_today(a)).code == BrokerErrorCode.UNSUPPORTED  # L9713
+    assert err(lambda: b.deals(a)).code == BrokerErrorCode.UNSUPPORTED  # L9713
     assert err(lambda: b.order_fees(a, [])).code == BrokerErrorCode.UNSUPPORTED  # L9696
-    assert err(lambda: b.cash_flows_of(a)).code == BrokerErrorCode.UNSUPPORTED  # L9030
+    assert err(lambda: b.cash_flows(a)).code == BrokerErrorCode.UNSUPPORTED  # L9030
     assert err(lambda: place(b, a, time_in_force=TimeInForce.GTC)).code == BrokerErrorCode.UNSUPPORTED  # L12532
     us = acc(b, TrdMarket.US, SimAccType.STOCK, cash=False)
     e = err(lambda: place(b, us, "US.AAPL", qty=1, price=200.0, fill_outside_rth=True))
@@ -207,11 +207,11 @@ def test_positions_cash_and_pl(broker, market):
     fees = FeeSchedule().total(market.instrument("HK.00700"), TrdSide.BUY, 300, 360.0)
     f = broker.funds(a)
     assert f.cash == pytest.approx(1_000_000 - 108_000 - fees)
-    pos = broker.positions_of(a)[0]
+    pos = broker.positions(a)[0]
     assert pos.qty == 300 and pos.average_cost == 360.0
     assert pos.diluted_cost == pytest.approx((108_000 + fees) / 300, abs=1e-3)
     market.trade("HK.00700", 370.0, 1)
-    pos = broker.positions_of(a)[0]
+    pos = broker.positions(a)[0]
     assert pos.market_val == pytest.approx(111_000) and pos.pl_val == pytest.approx(111_000 - 108_000 - fees, abs=1e-3)
     assert pos.today_buy_qty == 300
     assert f.total_assets == pytest.approx(f.cash + 300 * 359.9, abs=1e-2)  # valued at the mid 359.9
@@ -219,7 +219,7 @@ def test_positions_cash_and_pl(broker, market):
     market.set_book("HK.00700", [(370.0, 1000)], [(370.2, 1000)])
     place(broker, a, side=TrdSide.SELL, qty=100, price=370.0)
     broker.on_market(market.advance())
-    pos = broker.positions_of(a)[0]
+    pos = broker.positions(a)[0]
     assert pos.qty == 200 and pos.realized_pl == pytest.approx(1000.0) and pos.today_sell_qty == 100
     q = broker.max_trade_qty(a, OrderType.NORMAL, "HK.00700", 370.0)
     assert q.max_position_sell == 200 and q.max_sell_short == 0
@@ -231,7 +231,7 @@ def test_futures_margin_and_pl(broker, market):
     place(broker, a, "HK.HSImain", TrdSide.BUY, 2, 20000.0)
     broker.on_market()
     market.trade("HK.HSImain", 20100.0, 1)
-    pos = broker.positions_of(a)[0]
+    pos = broker.positions(a)[0]
     assert pos.unrealized_pl == pytest.approx(2 * 100 * 50) and pos.market_val == 0.0
     f = broker.funds(a)
     assert f.initial_margin == pytest.approx(2 * 20100 * 50 * 0.10)
@@ -241,7 +241,7 @@ def test_futures_margin_and_pl(broker, market):
     market.set_book("HK.HSImain", [(20100.0, 10)], [(20101.0, 10)])
     place(broker, a, "HK.HSImain", TrdSide.SELL, 2, 20100.0)
     broker.on_market(market.advance())
-    fees = broker.order_fees(a, [o.order_id_ex for o in broker.orders_today(a)])
+    fees = broker.order_fees(a, [o.order_id_ex for o in broker.orders(a)])
     total_fees = sum(x.fee_amount for x in fees)
     assert broker.funds(a).cash == pytest.approx(1_000_000 + 10_000 - total_fees)
 
@@ -250,7 +250,7 @@ def test_cash_flows_record_trades(broker):
     a = hk_cash(broker)
     place(broker, a, qty=100, price=360.0)
     broker.on_market()
-    flows = broker.cash_flows_of(a)
+    flows = broker.cash_flows(a)
     assert [c.cashflow_type for c in flows] == ["DEPOSIT", "TRADE", "FEE"]
     assert flows[1].cashflow_amount == -36_000.0 and flows[1].settlement_date > flows[1].clearing_date
     assert sum(c.cashflow_amount for c in flows) == pytest.approx(broker.funds(a).cash)
