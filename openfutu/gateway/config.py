@@ -413,10 +413,11 @@ class GatewayConfig:
             )
         if self.openfutu_clock_start is not None and self.openfutu_clock != "virtual":
             raise ConfigError("openfutu_clock_start", "only meaningful with openfutu_clock=virtual")
-        ports = [("api_port", self.api_port, self.ip), ("telnet_port", self.telnet_port, self.telnet_ip),
-                 ("websocket_port", self.websocket_port, self.websocket_ip)]
-        for i, (name, port, _host) in enumerate(ports):
-            for other, other_port, _ in ports[:i]:
+        # one process listens on all three; 0 (any free port) never clashes
+        ports = [("api_port", self.api_port), ("telnet_port", self.telnet_port),
+                 ("websocket_port", self.websocket_port)]
+        for i, (name, port) in enumerate(ports):
+            for other, other_port in ports[:i]:
                 if port and other_port and port == other_port:
                     raise ConfigError(name, f"port {port} is already used by {other}")
         if self.websocket_port is not None and not self.websocket_is_loopback and not self.websocket_ssl:
@@ -452,9 +453,12 @@ class GatewayConfig:
 
     def push_format_for(self, init_connect_fmt: int | None) -> ProtoFmt:
         """InitConnect's pushProtoFmt, when given, overrides push_proto_type."""
-        if init_connect_fmt is None or init_connect_fmt not in ProtoFmt._value2member_map_:
+        if init_connect_fmt is None:
             return self.effective_push_format
-        return ProtoFmt(init_connect_fmt)
+        try:
+            return ProtoFmt(init_connect_fmt)
+        except ValueError:
+            return self.effective_push_format
 
     @property
     def future_trade_tz(self) -> dt.tzinfo:

@@ -112,6 +112,13 @@ def test_defaults_without_a_file():
     assert config.effective_push_format is ProtoFmt.PROTOBUF
 
 
+def test_config_is_frozen_and_hashable():
+    config = load_config([])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.api_port = 1  # type: ignore[misc]
+    assert hash(config) == hash(load_config([]))
+
+
 def test_default_initial_cash_is_not_shared_between_configs():
     a, b = load_config([]), load_config(["-openfutu_initial_cash="])
     a.openfutu_initial_cash[Currency.HKD] = 1.0
