@@ -99,7 +99,9 @@ class KLineSource:
 
         Naive datetimes and dates are in the exchange's local time.  With
         ``today``, history is cut to the documented depth: minute bars 8 years,
-        daily bars 20 years, longer periods unlimited (docs L3501).
+        daily bars 20 years, longer periods unlimited (docs L3501), and the
+        adjustment uses every action up to ``today`` (forward adjustment is
+        relative to the current price); without it, actions up to ``end``.
         """
         kl_type = KLType(kl_type)
         if kl_type == KLType.NONE:
@@ -117,9 +119,11 @@ class KLineSource:
             if years is not None:
                 first = max(first, _years_before(today, years))
             t1 = min(t1, dt.datetime.combine(today, dt.time(23, 59, 59), tz))
+        as_of = today or t1.date()
         if kl_type in MINUTES_PER_BAR:
-            return self._minute_history(code, t0, t1, kl_type, au_type, max_count, extended, first)
-        return self._daily_history(code, t0, t1, kl_type, au_type, max_count, first)
+            return self._minute_history(code, t0, t1, kl_type, au_type, max_count, extended, first,
+                                        as_of)
+        return self._daily_history(code, t0, t1, kl_type, au_type, max_count, first, as_of)
 
     @staticmethod
     def _local(t: dt.datetime | dt.date, tz: object, end: bool) -> dt.datetime:
@@ -131,11 +135,11 @@ class KLineSource:
 
     def _minute_history(self, code: str, t0: dt.datetime, t1: dt.datetime, kl_type: KLType,
                         au_type: AuType, max_count: int | None, extended: bool,
-                        first: dt.date) -> KLinePage:
+                        first: dt.date, as_of: dt.date) -> KLinePage:
         days = self.prices.trading_days(code, max(t0.date() - dt.timedelta(1), first),
                                         t1.date() + dt.timedelta(1))
         out: list[KLine] = []
-        records = self.prices.corporate_actions.rehab(code, t1.date())
+        records = self.prices.corporate_actions.rehab(code, as_of)
         s0, s1 = t0.timestamp(), t1.timestamp()
         for day in days:
             bars = self.day_bars(code, day, kl_type, au_type, extended, records)
@@ -202,26 +206,28 @@ class KLineSource:
         return np.minimum(s_start + (group + 1) * 60 * k, s_end)
 
     def _daily_history(self, code: str, t0: dt.datetime, t1: dt.datetime, kl_type: KLType,
-                       au_type: AuType, max_count: int | None, first: dt.date) -> KLinePage:
+                       au_type: AuType, max_count: int | None, first: dt.date,
+                       as_of: dt.date) -> KLinePage:
         series = self.prices.daily_series(code, t1.date())
         # a period bar is keyed by its first day: include the whole period of t0
         lo_day = max(_period_start(t0.date(), kl_type), first)
         i0 = bisect.bisect_left(series.days, lo_day)
         i1 = bisect.bisect_right(series.days, t1.date())
-        bars = self._aggregate(code, series, i0, i1, kl_type, au_type)
+        bars = self._aggregate(code, series, i0, i1, kl_type, au_type, as_of)
         if max_count is not None and len(bars) > max_count:
             return KLinePage(bars[:max_count], bars[max_count].time_key)
         return KLinePage(bars, None)
 
     def _aggregate(self, code: str, series: object, i0: int, i1: int, kl_type: KLType,
-                   au_type: AuType, today: tuple[float, float, float, float, int, float] | None = None
+                   au_type: AuType, as_of: dt.date,
+                   today: tuple[float, float, float, float, int, float] | None = None
                    ) -> list[KLine]:
         s = series  # DailySeries
         if i1 <= i0:
             return []
         sl = slice(i0, i1)
         ords = s.ordinals[sl]  # type: ignore[attr-defined]
-        records = self.prices.corporate_actions.rehab(code, s.days[i1 - 1])  # type: ignore[attr-defined]
+        records = self.prices.corporate_actions.rehab(code, as_of)
         adj = adjustment_for(records, ords, au_type)
         o = adj.apply(s.open[sl].astype(float))  # type: ignore[attr-defined]
         h = adj.apply(s.high[sl].astype(float))  # type: ignore[attr-defined]
@@ -291,9 +297,10 @@ class KLineSource:
         if kl_type in MINUTES_PER_BAR:
             out: list[KLine] = []
             j = i
+            records = self.prices.corporate_actions.rehab(code, day)
             while j >= 0 and len(out) < count:
                 d = series.days[j]
-                bars = self.day_bars(code, d, kl_type, au_type, extended,
+                bars = self.day_bars(code, d, kl_type, au_type, extended, records,
                                      upto=at.timestamp() if d == day else None)
                 out[:0] = bars
                 j -= 1
@@ -307,7 +314,7 @@ class KLineSource:
                                    KLType.K_QUARTER: 66, KLType.K_YEAR: 260}[kl_type] - 260)
         if kl_type != KLType.K_DAY:
             i0 = bisect.bisect_left(series.days, _period_start(series.days[i0], kl_type))
-        bars = self._aggregate(code, series, i0, i1, kl_type, au_type, today)
+        bars = self._aggregate(code, series, i0, i1, kl_type, au_type, day, today)
         return bars[-count:]
 
 
