@@ -630,7 +630,7 @@ class PriceEngine:
         ret[0] = 0.0
         ratio = 0.0
         if self.tick_rules.has_limits(inst):
-            ratio = _fallback_limit_ratio(inst) * 0.97
+            ratio = _fallback_limit_ratio(inst) * 1.02  # past the limit: closes pinned at it
             ret = np.clip(ret, math.log1p(-ratio), math.log1p(ratio))
         ordinals = np.array([d.toordinal() for d in days], dtype=np.int64)
         # ex-date steps: multiply the raw path by (1 - yield) / split ratio
