@@ -136,8 +136,9 @@ class KLineSource:
     def _minute_history(self, code: str, t0: dt.datetime, t1: dt.datetime, kl_type: KLType,
                         au_type: AuType, max_count: int | None, extended: bool,
                         first: dt.date, as_of: dt.date) -> KLinePage:
-        days = self.prices.trading_days(code, max(t0.date() - dt.timedelta(1), first),
-                                        t1.date() + dt.timedelta(1))
+        # a day's bars lie on its own date, except US overnight bars (the evening before)
+        days = self.prices.trading_days(code, max(t0.date(), first),
+                                        t1.date() + dt.timedelta(1 if extended else 0))
         out: list[KLine] = []
         records = self.prices.corporate_actions.rehab(code, as_of)
         s0, s1 = t0.timestamp(), t1.timestamp()
@@ -183,16 +184,15 @@ class KLineSource:
             pa = adjustment_for(records, np.array([series.days[i - 1].toordinal()]), au_type)  # type: ignore[arg-type]
             prev_adj = float(series.close[i - 1]) * float(pa.a[0]) + float(pa.b[0])
         tz = ms.tz
-        out = []
-        last = prev_adj
-        for j in range(cuts.size):
-            cl = float(c[j]) * a + b
-            out.append(KLine(dt.datetime.fromtimestamp(int(labels[cuts[j]]), tz),
-                             _r(float(o[j]) * a + b), _r(cl), _r(float(h[j]) * a + b),
-                             _r(float(lo[j]) * a + b), int(v[j]), float(tv[j]), _r(last),
-                             _pct(cl, last), 0.0, 0.0))
-            last = cl
-        return out
+        oa, ca = np.round(o * a + b, 6), np.round(c * a + b, 6)
+        ha, la = np.round(h * a + b, 6), np.round(lo * a + b, 6)
+        lc = np.concatenate([[round(prev_adj, 6)], ca[:-1]])
+        chg = np.round((ca - lc) / np.where(lc != 0, lc, 1.0) * 100.0, 6)
+        times = [dt.datetime.fromtimestamp(int(x), tz) for x in labels[cuts]]
+        return [KLine(t, op, cl, hi, lw, vo, tu, la_, ch, 0.0, 0.0)
+                for t, op, cl, hi, lw, vo, tu, la_, ch in zip(
+                    times, oa.tolist(), ca.tolist(), ha.tolist(), la.tolist(), v.tolist(),
+                    tv.tolist(), lc.tolist(), chg.tolist())]
 
     def _labels(self, code: str, day: dt.date, ms: MinuteSeries, k: int, extended: bool) -> np.ndarray:
         """End label (epoch seconds) of the k-minute bar each minute belongs to."""

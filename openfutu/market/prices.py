@@ -352,6 +352,7 @@ class TickRules:
             self._rules: Any = _rules
         except ImportError:
             self._rules = None
+        self._band_cache: dict[tuple[int, int, str], tuple[np.ndarray, np.ndarray]] = {}
 
     def tick_size(self, inst: Instrument, price: float) -> float:
         if self._rules is not None:
@@ -373,24 +374,50 @@ class TickRules:
         return round(max(lo, t), 6), round(hi, 6)
 
     def snap(self, inst: Instrument, prices: np.ndarray) -> np.ndarray:
-        """Round every price to its nearest tick (vectorised when one band)."""
+        """Round every price to its nearest tick, band by band."""
         if prices.size == 0:
             return prices
-        lo, hi = float(prices.min()), float(prices.max())
-        t_lo, t_hi = self.tick_size(inst, max(lo, 1e-9)), self.tick_size(inst, max(hi, 1e-9))
-        if t_lo == t_hi:
-            out = np.round(np.round(prices / t_lo) * t_lo, 6)
-        else:
-            flat = prices.ravel()
-            res = np.empty_like(flat)
-            for i, p in enumerate(flat):
-                t = self.tick_size(inst, float(p))
-                q = round(round(p / t) * t, 6)
-                t2 = self.tick_size(inst, q)  # rounding up may cross into a coarser band
-                res[i] = round(round(q / t2) * t2, 6)
-            out = res.reshape(prices.shape)
-        floor_tick = self.tick_size(inst, 0.0)
-        return np.maximum(out, floor_tick)
+        out = prices
+        for _ in range(2):  # a second pass settles prices rounded into a coarser band
+            ticks = self._ticks_of(inst, out)
+            out = np.round(np.round(out / ticks) * ticks, 6)
+        return np.maximum(out, self.tick_size(inst, 0.0))
+
+    def _ticks_of(self, inst: Instrument, prices: np.ndarray) -> np.ndarray:
+        """Tick of every price, from the instrument class's band table."""
+        flat = np.maximum(prices, 1e-9)
+        t_min, t_max = self.tick_size(inst, float(flat.min())), self.tick_size(inst, float(flat.max()))
+        if t_min == t_max:
+            return np.full(prices.shape, t_min)
+        edges, ticks = self._bands(inst)
+        return ticks[np.searchsorted(edges, flat, side="right")]
+
+    def _bands(self, inst: Instrument) -> tuple[np.ndarray, np.ndarray]:
+        """Band edges and ticks of ``inst``'s class (market, type): tick size
+        never falls as the price rises, so each edge is found by bisection."""
+        key = (int(inst.security.market), int(inst.sec_type), inst.security.code[:3])
+        hit = self._band_cache.get(key)
+        if hit is not None:
+            return hit
+        grid = np.geomspace(1e-4, 1e7, 400)
+        tk = [self.tick_size(inst, float(p)) for p in grid]
+        edges: list[float] = []
+        ticks = [tk[0]]
+        for i in range(1, grid.size):
+            if tk[i] == tk[i - 1]:
+                continue
+            lo, hi = float(grid[i - 1]), float(grid[i])
+            for _ in range(60):  # smallest price with the new tick
+                mid = (lo + hi) / 2
+                if self.tick_size(inst, mid) == tk[i - 1]:
+                    lo = mid
+                else:
+                    hi = mid
+            edges.append(round(hi, 6))
+            ticks.append(tk[i])
+        value = (np.array(edges), np.array(ticks))
+        self._band_cache[key] = value
+        return value
 
 
 # --------------------------------------------------------------------------- instruments
@@ -521,6 +548,7 @@ class PriceEngine:
         self.corporate_actions = corporate_actions
         self._daily: dict[str, tuple[int, DailySeries]] = {}
         self._minutes: dict[tuple[str, dt.date, bool], MinuteSeries] = {}
+        self._cal_days: dict[tuple[int, int], tuple[list[dt.date], np.ndarray]] = {}
         self._sessions: dict[tuple[int, dt.date], tuple[list[tuple[int, int, SessionKind]], ...]] = {}
 
     # ------------------------------------------------------------- lookups
@@ -604,7 +632,9 @@ class PriceEngine:
         inst = self.instrument(code)
         cal = self._calendar_of(inst)
         start = self.first_day(code)
-        days = [d for d in cal.trading_days(start, dt.date(end_year, 12, 31)) if d >= start]
+        all_days, all_ords = self._calendar_days(cal, end_year)
+        k = bisect.bisect_left(all_days, start)
+        days, ordinals = all_days[k:], all_ords[k:]
         if not days:
             raise ValueError(f"{code} has no trading days before {end_year}-12-31")
         n = len(days)
@@ -632,7 +662,6 @@ class PriceEngine:
         if self.tick_rules.has_limits(inst):
             ratio = _fallback_limit_ratio(inst) * 1.02  # past the limit: closes pinned at it
             ret = np.clip(ret, math.log1p(-ratio), math.log1p(ratio))
-        ordinals = np.array([d.toordinal() for d in days], dtype=np.int64)
         # ex-date steps: multiply the raw path by (1 - yield) / split ratio
         step = np.zeros(n)
         for action in self.corporate_actions.actions(code):
@@ -728,6 +757,17 @@ class PriceEngine:
             np.add.at(vol, pos[ok], s.volume[ok])
             np.add.at(tov, pos[ok], s.turnover[ok])
         return vol, tov
+
+    def _calendar_days(self, cal: SessionCalendarLike, end_year: int) -> tuple[list[dt.date], np.ndarray]:
+        """Trading days (and their ordinals) of a calendar from 1990 through
+        ``end_year``, shared by every instrument on that calendar."""
+        key = (id(cal), end_year)
+        hit = self._cal_days.get(key)
+        if hit is None:
+            days = list(cal.trading_days(dt.date(1990, 1, 1), dt.date(end_year, 12, 31)))
+            hit = (days, np.array([d.toordinal() for d in days], dtype=np.int64))
+            self._cal_days[key] = hit
+        return hit
 
     def daily_bar(self, code: str, day: dt.date) -> DailyBar:
         s = self.daily_series(code, day)
