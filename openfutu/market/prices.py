@@ -132,6 +132,20 @@ class Tick:
 
 
 @dataclass(frozen=True, slots=True)
+class TimeSharePoint:
+    """One point of the time-share line (get_rt_data, Qot_Common.TimeShare)."""
+
+    time: dt.datetime  # local end of the minute
+    minute: int  # minutes since local midnight (opened_mins)
+    is_blank: bool
+    price: float
+    last_close: float
+    avg_price: float  # running turnover / volume
+    volume: int
+    turnover: float
+
+
+@dataclass(frozen=True, slots=True)
 class ExtendedQuote:
     """US pre-market / after-hours / overnight block of a quote."""
 
@@ -764,7 +778,14 @@ class PriceEngine:
         key = (id(cal), end_year)
         hit = self._cal_days.get(key)
         if hit is None:
-            days = list(cal.trading_days(dt.date(1990, 1, 1), dt.date(end_year, 12, 31)))
+            days: list[dt.date] = []
+            # a calendar may cover fewer years than we ask for: start later
+            for first_year in (1990, 2000, 2006, 2010, 2015, 2020, end_year - 1):
+                try:
+                    days = list(cal.trading_days(dt.date(first_year, 1, 1), dt.date(end_year, 12, 31)))
+                    break
+                except Exception:  # noqa: BLE001 - out of the calendar's range
+                    continue
             hit = (days, np.array([d.toordinal() for d in days], dtype=np.int64))
             self._cal_days[key] = hit
         return hit
@@ -1107,6 +1128,25 @@ class PriceEngine:
                     price, hi, lo, int(ms.volume[sel].sum()), float(ms.turnover[sel].sum()),
                     round(price - ref, 6), round((price - ref) / ref * 100.0, 4),
                     round((hi - lo) / ref * 100.0, 4))
+        return out
+
+    def time_share(self, code: str, at: dt.datetime, extended: bool = False) -> list[TimeSharePoint]:
+        """The quote day's time-share line up to ``at``: one point per finished
+        minute, labelled by the minute's end like the docs' example (L2909)."""
+        day = self.session_day(code, at)
+        if day is None:
+            return []
+        ms = self.minute_series(code, day, extended)
+        n = int(np.searchsorted(ms.starts + 60, at.timestamp(), side="right"))
+        prev = float(self.daily_series(code, day).prev_close[self.daily_series(code, day).index_of(day)])
+        cum_v = np.cumsum(ms.volume[:n])
+        cum_t = np.cumsum(ms.turnover[:n])
+        out = []
+        for i in range(n):
+            t = dt.datetime.fromtimestamp(int(ms.starts[i]) + 60, ms.tz)
+            avg = float(cum_t[i] / cum_v[i]) if cum_v[i] else float(ms.close[i])
+            out.append(TimeSharePoint(t, t.hour * 60 + t.minute, False, float(ms.close[i]), prev,
+                                      round(avg, 4), int(ms.volume[i]), float(ms.turnover[i])))
         return out
 
     def quotes_at(self, codes: Iterable[str], at: dt.datetime) -> list[Quote]:

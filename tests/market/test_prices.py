@@ -285,3 +285,30 @@ def test_unknown_code_and_naive_time_rejected() -> None:
         e.daily_series("HK.99999")
     with pytest.raises(ValueError):
         e.quote_at("HK.00700", dt.datetime(2025, 3, 4, 3, 0))
+
+
+def test_time_share_line() -> None:
+    e = engine()
+    at = dt.datetime(2025, 3, 4, 3, 15, 30, tzinfo=UTC)
+    points = e.time_share("HK.00700", at)
+    ms = e.minute_series("HK.00700", DAY)
+    assert len(points) == 105
+    assert points[0].time.strftime("%H:%M") == "09:31" and points[0].minute == 9 * 60 + 31
+    assert [p.price for p in points] == list(ms.close[:105])
+    assert sum(p.volume for p in points) == int(ms.volume[:105].sum())
+    assert all(p.last_close == e.daily_bar("HK.00700", DAY).prev_close for p in points)
+    assert all(min(ms.low[:105]) <= p.avg_price <= max(ms.high[:105]) for p in points)
+
+
+def test_calendar_shorter_than_history_is_tolerated() -> None:
+    class RecentCalendar(WeekdaySessionCalendar):
+        def trading_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
+            if start < dt.date(2006, 1, 1):
+                raise ValueError("before the calendar's first session")
+            return super().trading_days(start, end)
+
+    cal = RecentCalendar("HK")
+    e = PriceEngine(7, Universe(), lambda inst: cal)
+    s = e.daily_series("HK.00700")
+    assert s.days[0] >= dt.date(2006, 1, 1)
+    assert e.daily_bar("HK.00700", e.anchor_date).close == pytest.approx(380.0, abs=0.2)
