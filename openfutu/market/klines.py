@@ -20,9 +20,9 @@ from enum import IntEnum
 
 import numpy as np
 
-from openfutu.market.corporate_actions import AuType, adjustment_for
+from openfutu.market.corporate_actions import AuType, RehabRecord, adjustment_for
 from openfutu.market.model import SecurityType
-from openfutu.market.prices import MinuteSeries, PriceEngine, rng_for
+from openfutu.market.prices import DailySeries, MinuteSeries, PriceEngine, rng_for
 
 
 class KLType(IntEnum):
@@ -130,8 +130,8 @@ class KLineSource:
         if not isinstance(t, dt.datetime):
             t = dt.datetime.combine(t, dt.time(23, 59, 59) if end else dt.time(0, 0))
         if t.tzinfo is None:
-            return t.replace(tzinfo=tz)  # type: ignore[arg-type]
-        return t.astimezone(tz)  # type: ignore[arg-type]
+            return t.replace(tzinfo=tz)
+        return t.astimezone(tz)
 
     def _minute_history(self, code: str, t0: dt.datetime, t1: dt.datetime, kl_type: KLType,
                         au_type: AuType, max_count: int | None, extended: bool,
@@ -154,7 +154,7 @@ class KLineSource:
         return KLinePage(out, None)
 
     def day_bars(self, code: str, day: dt.date, kl_type: KLType, au_type: AuType = AuType.QFQ,
-                 extended: bool = False, records: Sequence[object] | None = None,
+                 extended: bool = False, records: Sequence[RehabRecord] | None = None,
                  upto: float | None = None) -> list[KLine]:
         """One trading day's intraday bars of period ``kl_type``; with ``upto``
         (epoch seconds) only minutes that have finished by then."""
@@ -176,12 +176,12 @@ class KLineSource:
         prev = float(series.prev_close[i])
         if records is None:
             records = self.prices.corporate_actions.rehab(code, day)
-        adj = adjustment_for(records, np.array([day.toordinal()]), au_type)  # type: ignore[arg-type]
+        adj = adjustment_for(records, np.array([day.toordinal()]), au_type)
         a, b = float(adj.a[0]), float(adj.b[0])
         prev_adj = prev * a + b
         if i > 0 and au_type != AuType.NONE:
             # the day's first bar compares with yesterday's adjusted close
-            pa = adjustment_for(records, np.array([series.days[i - 1].toordinal()]), au_type)  # type: ignore[arg-type]
+            pa = adjustment_for(records, np.array([series.days[i - 1].toordinal()]), au_type)
             prev_adj = float(series.close[i - 1]) * float(pa.a[0]) + float(pa.b[0])
         tz = ms.tz
         oa, ca = np.round(o * a + b, 6), np.round(c * a + b, 6)
@@ -218,35 +218,34 @@ class KLineSource:
             return KLinePage(bars[:max_count], bars[max_count].time_key)
         return KLinePage(bars, None)
 
-    def _aggregate(self, code: str, series: object, i0: int, i1: int, kl_type: KLType,
+    def _aggregate(self, code: str, s: DailySeries, i0: int, i1: int, kl_type: KLType,
                    au_type: AuType, as_of: dt.date,
                    today: tuple[float, float, float, float, int, float] | None = None
                    ) -> list[KLine]:
-        s = series  # DailySeries
         if i1 <= i0:
             return []
         sl = slice(i0, i1)
-        ords = s.ordinals[sl]  # type: ignore[attr-defined]
+        ords = s.ordinals[sl]
         records = self.prices.corporate_actions.rehab(code, as_of)
         adj = adjustment_for(records, ords, au_type)
-        o = adj.apply(s.open[sl].astype(float))  # type: ignore[attr-defined]
-        h = adj.apply(s.high[sl].astype(float))  # type: ignore[attr-defined]
-        lo = adj.apply(s.low[sl].astype(float))  # type: ignore[attr-defined]
-        c = adj.apply(s.close[sl].astype(float))  # type: ignore[attr-defined]
-        v = s.volume[sl].astype(np.int64)  # type: ignore[attr-defined]
-        tv = s.turnover[sl].astype(float)  # type: ignore[attr-defined]
+        o = adj.apply(s.open[sl].astype(float))
+        h = adj.apply(s.high[sl].astype(float))
+        lo = adj.apply(s.low[sl].astype(float))
+        c = adj.apply(s.close[sl].astype(float))
+        v = s.volume[sl].astype(np.int64)
+        tv = s.turnover[sl].astype(float)
         if today is not None:
             o[-1], h[-1], lo[-1], c[-1], v[-1], tv[-1] = (
                 today[0] * adj.a[-1] + adj.b[-1], today[1] * adj.a[-1] + adj.b[-1],
                 today[2] * adj.a[-1] + adj.b[-1], today[3] * adj.a[-1] + adj.b[-1],
                 today[4], today[5])
-        days = s.days[sl]  # type: ignore[attr-defined]
+        days = s.days[sl]
         # close of the bar before the first one, adjusted
         if i0 > 0:
-            pa = adjustment_for(records, s.ordinals[i0 - 1:i0], au_type)  # type: ignore[attr-defined]
-            before = float(s.close[i0 - 1]) * float(pa.a[0]) + float(pa.b[0])  # type: ignore[attr-defined]
+            pa = adjustment_for(records, s.ordinals[i0 - 1:i0], au_type)
+            before = float(s.close[i0 - 1]) * float(pa.a[0]) + float(pa.b[0])
         else:
-            before = float(s.prev_close[0]) * float(adj.a[0]) + float(adj.b[0])  # type: ignore[attr-defined]
+            before = float(s.prev_close[0]) * float(adj.a[0]) + float(adj.b[0])
         if kl_type == KLType.K_DAY:
             cuts = np.arange(len(days))
         else:
@@ -265,7 +264,7 @@ class KLineSource:
         last = before
         for j in range(cuts.size):
             cl = float(c[ends[j]])
-            raw_close = float(s.close[i0 + ends[j]])  # type: ignore[attr-defined]
+            raw_close = float(s.close[i0 + ends[j]])
             out.append(KLine(dt.datetime.combine(days[cuts[j]], dt.time(0), self.prices.timezone(code)),
                              _r(float(o[cuts[j]])), _r(cl), _r(float(ho[j])), _r(float(lw[j])),
                              int(vv[j]), float(tt[j]), _r(last), _pct(cl, last),
