@@ -26,7 +26,7 @@ class BodyDecodeError(ValueError):
 def encode_message(message: Message, proto_fmt: int = ProtoFmt.PROTOBUF) -> bytes:
     if proto_fmt == ProtoFmt.JSON:
         return json_format.MessageToJson(
-            message, preserving_proto_field_name=True, indent=None
+            message, preserving_proto_field_name=True, use_integers_for_enums=True, indent=None
         ).encode("utf-8")
     if proto_fmt == ProtoFmt.PROTOBUF:
         # partial: a Response may legitimately leave a required s2c unset
