@@ -139,6 +139,14 @@ class Gateway:
                 body = encoded[session.push_fmt] = encode_message(response, session.push_fmt)
             session.send_push(proto_id, body, session.push_fmt)
 
+    def greet(self, session: ClientSession) -> None:
+        """Tell a newly initialised connection the program and login status
+        (Notify ProgramStatus and ConnStatus)."""
+        from .handlers.system import PROGRAM_STATUS_READY, conn_status_notify, program_status_notify
+
+        self.push(1003, program_status_notify(PROGRAM_STATUS_READY), [session])
+        self.push(1003, conn_status_notify(True, True), [session])
+
     def notify(self, s2c: Message) -> None:
         """Notify (1003) to every connection that asked for notifications."""
         self.push(1003, s2c, (s for s in self.sessions.values() if s.recv_notify))

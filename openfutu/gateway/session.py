@@ -177,6 +177,8 @@ class ClientSession(asyncio.Protocol):
             if self.pending_cipher is not None:
                 self.stream.start_session_cipher(self.pending_cipher)
                 self.pending_cipher = None
+            if response.retType == RetType.SUCCEED and self.recv_notify:
+                self.gateway.greet(self)
             return
         self.write(self.stream.encode(packet.proto_id, packet.serial_no, body, packet.proto_fmt))
 

@@ -146,7 +146,7 @@ class RawConnection:
     def init_connect(self, **fields: Any) -> Any:
         from openfutu.protocol.pb import InitConnect_pb2
 
-        c2s = InitConnect_pb2.C2S(clientVer=100, clientID="raw", recvNotify=True, packetEncAlgo=-1)
+        c2s = InitConnect_pb2.C2S(clientVer=100, clientID="raw", recvNotify=False, packetEncAlgo=-1)
         for key, value in fields.items():
             setattr(c2s, key, value)
         return self.request(1001, c2s)

@@ -195,3 +195,13 @@ def test_json_session_end_to_end(gateway):
         assert reply.retType == 0 and reply.s2c.programStatus.type == 10
         (session,) = [s for s in gateway.gateway.sessions.values() if s.client_id == "PyNormal"]
         assert session.push_fmt == 1
+
+
+def test_notify_program_and_connection_status_after_init(gateway):
+    with RawConnection(gateway.port) as conn:
+        conn.init_connect(recvNotify=True)
+        pushes = [conn.receive() for _ in range(2)]
+        assert [p[0] for p in pushes] == [1003, 1003]
+        ready, status = pushes[0][2].s2c, pushes[1][2].s2c
+        assert ready.type == 2 and ready.programStatus.programStatus.type == 10
+        assert status.type == 3 and status.connectStatus.qotLogined
