@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openfutu.market.derivatives import (
     MAX_VOLATILITY,
@@ -28,6 +30,7 @@ from openfutu.market.derivatives import (
     contract_nominal_value,
     daily_settlement_price,
     european_price,
+    exercise_style_for_underlying,
     expiry_date_distance,
     first_knock_out,
     futures_basis,
@@ -208,6 +211,35 @@ def test_implied_volatility_round_trip_across_strikes_and_expiries(style, right)
             assert not np.any(np.isnan(iv[informative]))
             np.testing.assert_allclose(iv[informative], vol, atol=1e-6)
             np.testing.assert_allclose(again, prices, atol=1e-8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    strike=st.floats(40, 250),
+    years=st.floats(1 / 365, 4),
+    vol=st.floats(0.05, 2.0),
+    rate=st.floats(-0.01, 0.08),
+    dividend_yield=st.floats(0.0, 0.06),
+    call=st.booleans(),
+    american=st.booleans(),
+)
+def test_implied_volatility_round_trip_property(strike, years, vol, rate, dividend_yield, call, american):
+    style = AM if american else EU
+    price = option_price(100, strike, years, vol, rate, dividend_yield, call, style)
+    iv = try_implied_volatility(price, 100, strike, years, rate, dividend_yield, call, style)
+    lower, _ = price_bounds(100, strike, years, rate, dividend_yield, call, style)
+    if iv is None:  # only when the price carries no volatility information
+        assert price - lower < 1e-9
+        return
+    assert option_price(100, strike, years, iv, rate, dividend_yield, call, style) == pytest.approx(price, abs=1e-8)
+    vega = option_greeks(100, strike, years, vol, rate, dividend_yield, call, EU, raw=True).vega
+    if vega > 1e-2 and price - lower > 1e-6:
+        assert iv == pytest.approx(vol, abs=1e-6)
+
+
+def test_exercise_style_by_underlying():
+    assert exercise_style_for_underlying(underlying_is_index=True) is EU
+    assert exercise_style_for_underlying(underlying_is_index=False) is AM
 
 
 def test_scalar_implied_volatility_and_errors_outside_bounds():

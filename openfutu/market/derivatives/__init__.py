@@ -41,6 +41,7 @@ from openfutu.market.derivatives.options import (
     OptionRight,
     american_price,
     european_price,
+    exercise_style_for_underlying,
     expiry_date_distance,
     implied_volatility,
     implied_volatility_array,

@@ -76,7 +76,7 @@ class OptionChainQuotes:
         vol_min: float | None = None,
         vol_max: float | None = None,
     ) -> np.ndarray:
-        """Rows passing an OptionDataFilter (docs L3712-L3721; closed bounds,
+        """Rows passing an OptionDataFilter (docs L3712-L3731; closed bounds,
         None = unbounded).  Bounds are truncated as the protocol says: IV,
         open interest and volume to whole numbers, greeks to 3 decimals
         (SDK Qot_GetOptionChain.proto DataFilter)."""

@@ -22,7 +22,7 @@ vega per 1 volatility point (1%), theta per calendar day, rho per 1% of the
 interest rate.  The *raw* analytic values (per 1.00 vol, per year, per 1.00
 rate) are available through ``raw=True``.
 
-Exercise style follows OptionAreaType (docs L6434-L6447): US and HK stock
+Exercise style follows OptionAreaType (docs L6434-L6450): US and HK stock
 options are American and are priced with the Barone-Adesi-Whaley (1987)
 quadratic approximation; index options (HSI/HHI, SPX-style) are European and
 priced with Black-Scholes-Merton.  Greeks of American options are central
@@ -58,7 +58,7 @@ class OptionRight(IntEnum):
 
 
 class ExerciseStyle(IntEnum):
-    """When an option may be exercised (Qot_Common.OptionAreaType; docs L6434-L6447)."""
+    """When an option may be exercised (Qot_Common.OptionAreaType; docs L6434-L6450)."""
 
     UNKNOWN = 0
     AMERICAN = 1
@@ -67,6 +67,13 @@ class ExerciseStyle(IntEnum):
 
 
 RightLike = Union[OptionRight, str, bool, int, Sequence, np.ndarray]
+
+
+def exercise_style_for_underlying(underlying_is_index: bool) -> ExerciseStyle:
+    """The listed market's rule: options on stocks and ETFs (HKEX stock
+    options, US equity options) are American; index options (HSI/HHI,
+    SPX/NDX-style) are European."""
+    return ExerciseStyle.EUROPEAN if underlying_is_index else ExerciseStyle.AMERICAN
 
 
 class ImpliedVolatilityError(ValueError):
@@ -254,16 +261,22 @@ def _baw_put(s, k, t, v, r, q) -> np.ndarray:  # type: ignore[no-untyped-def]
 
 
 def _american(s, k, t, v, r, q, is_call) -> np.ndarray:  # type: ignore[no-untyped-def]
-    price = _european(s, k, t, v, r, q, is_call)
+    price = _european(s, k, t, v, r, q, is_call).copy()
     live = (t > 0) & (v * np.sqrt(np.maximum(t, 0.0)) > 1e-12)
     # early exercise only pays for a call when the underlying yields more
     # than cash (q > 0), and for a put when cash earns interest (r > 0)
-    calls = live & is_call & (q > 0)
-    puts = live & ~is_call & (r > 0)
-    if np.any(calls):
-        price[calls] = _baw_call(s[calls], k[calls], t[calls], v[calls], r[calls], q[calls])
-    if np.any(puts):
-        price[puts] = _baw_put(s[puts], k[puts], t[puts], v[puts], r[puts], q[puts])
+    # (a yield below 1e-9 is no yield: the premium vanishes and the
+    # approximation's boundary runs off to infinity)
+    calls = live & is_call & (q > 1e-9)
+    puts = live & ~is_call & (r > 1e-9)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if np.any(calls):
+            price[calls] = _baw_call(s[calls], k[calls], t[calls], v[calls], r[calls], q[calls])
+        if np.any(puts):
+            price[puts] = _baw_put(s[puts], k[puts], t[puts], v[puts], r[puts], q[puts])
+    european = _european(s, k, t, v, r, q, is_call)
+    # never below European, and fall back to it should the boundary search fail
+    price = np.where(np.isfinite(price), np.maximum(price, european), european)
     intrinsic = np.where(is_call, s - k, k - s)
     return np.maximum(price, np.maximum(intrinsic, 0.0))
 
@@ -562,7 +575,7 @@ def intrinsic_value(spot: ArrayLike, strike: ArrayLike, right: RightLike = Optio
 
 
 def is_in_the_money(spot: ArrayLike, strike: ArrayLike, right: RightLike = OptionRight.CALL) -> bool | np.ndarray:
-    """OptionCondType WITHIN (docs L6452-L6466): call S > K, put S < K."""
+    """OptionCondType WITHIN (docs L6452-L6464): call S > K, put S < K."""
     c = call_mask(right)
     s, k, c = np.broadcast_arrays(np.asarray(spot, float), np.asarray(strike, float), c)
     itm = np.where(c, s > k, s < k)
