@@ -312,6 +312,8 @@ def test_option_premium_moneyness_and_contract_figures():
     assert intrinsic_value(100, 95, "PUT") == 0.0 and intrinsic_value(100, 95, "CALL") == 5.0
     assert expiry_date_distance(dt.date(2026, 3, 1), dt.date(2026, 2, 27)) == -2
     assert year_fraction(dt.date(2026, 1, 1), dt.date(2027, 1, 1)) == pytest.approx(1.0)
+    hkt = dt.timezone(dt.timedelta(hours=8))
+    assert year_fraction(dt.datetime(2026, 1, 1, 12, tzinfo=hkt), dt.date(2026, 1, 2)) * 365 == pytest.approx(0.5)
     a = option_quote_analytics(
         price=12.0, spot=450, strike=460, today=dt.date(2026, 1, 5), expiry=dt.date(2026, 2, 27),
         right="PUT", rate=0.03, contract_size=100, underlying_lot_size=100,
@@ -381,6 +383,14 @@ def test_put_warrant_metrics_by_hand():
     assert warrant_ipop(380, 400, "PUT") == pytest.approx(5.0)
     assert warrant_price_status(380, 400, "PUT") is PriceStatus.WITH_IN
     assert warrant_effective_leverage(45.0, -0.3) == pytest.approx(13.5)
+
+
+def test_warrant_metrics_vectorise_over_many_warrants():
+    prices = np.array([0.10, 0.15, 0.30])
+    strikes = np.array([480.0, 500.0, 520.0])
+    np.testing.assert_allclose(warrant_leverage(prices, 450, 100), 450 / (prices * 100))
+    np.testing.assert_allclose(warrant_premium(prices, 450, strikes, 100, "CALL"), 100 * (strikes + prices * 100 - 450) / 450)
+    np.testing.assert_array_equal(warrant_price_status(450, strikes - 40, "CALL"), [2, 1, 1])
 
 
 def test_warrant_value_iv_and_delta():

@@ -604,10 +604,11 @@ def expiry_date_distance(today: dt.date, expiry: dt.date) -> int:
 def year_fraction(today: dt.date | dt.datetime, expiry: dt.date | dt.datetime) -> float:
     """Actual/365 year fraction; datetimes keep the intraday part."""
     if isinstance(today, dt.datetime) != isinstance(expiry, dt.datetime):
+        # a bare date means its midnight, in the other side's time zone
         if not isinstance(today, dt.datetime):
-            today = dt.datetime.combine(today, dt.time())
+            today = dt.datetime.combine(today, dt.time(), tzinfo=expiry.tzinfo)  # type: ignore[union-attr]
         if not isinstance(expiry, dt.datetime):
-            expiry = dt.datetime.combine(expiry, dt.time())
+            expiry = dt.datetime.combine(expiry, dt.time(), tzinfo=today.tzinfo)
     delta = expiry - today  # type: ignore[operator]
     return delta.total_seconds() / (DAYS_PER_YEAR * 86400.0)
 
