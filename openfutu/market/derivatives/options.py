@@ -504,7 +504,10 @@ def implied_volatility_array(
     style: ExerciseStyle = ExerciseStyle.EUROPEAN,
 ) -> np.ndarray:
     """Implied volatility (decimal) element-wise; NaN where no volatility in
-    [MIN_VOLATILITY, MAX_VOLATILITY] reproduces the price."""
+    [MIN_VOLATILITY, MAX_VOLATILITY] reproduces the price.  A price equal to
+    the model price at MIN_VOLATILITY (e.g. an American put worth exactly its
+    exercise value, where every low volatility gives the same price) returns
+    MIN_VOLATILITY."""
     p = np.asarray(price, dtype=float)
     # spot broadcast against the prices so a price array sets the chain's shape too
     s, k, t, _, r, q, c, _scalar = _prepare(np.asarray(spot, float) + np.zeros_like(p), strike, years, 0.0, rate, dividend_yield, right)
