@@ -1,0 +1,22 @@
+"""The openfutu SDK: the futu-api surface on one asyncio core.
+
+``from openfutu.client import *`` gives the futu-api names (contexts, handler
+bases, SysConfig, every constant and enum, RET_OK/RET_ERROR).
+"""
+
+from .constants import *  # noqa: F403
+from .constants import __all__ as _constant_names
+from .handlers import *  # noqa: F403
+from .handlers import __all__ as _handler_names
+from .quote import OpenQuoteContext
+from .sys_config import SysConfig
+from .trade import OpenFutureTradeContext, OpenSecTradeContext
+
+__all__ = [
+    *_constant_names,
+    *_handler_names,
+    "OpenQuoteContext",
+    "OpenSecTradeContext",
+    "OpenFutureTradeContext",
+    "SysConfig",
+]
