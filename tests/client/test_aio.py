@@ -1,0 +1,46 @@
+"""The async API on the same core."""
+
+from __future__ import annotations
+
+import asyncio
+
+from openfutu.client import RET_OK, StockQuoteHandlerBase, SubType
+from openfutu.client.aio import AsyncQuoteContext, records
+from openfutu.gateway.testing import InProcessGateway
+
+from .fake_gateway import FakeGateway
+from .test_context import basic_qot, ok_sub
+
+
+def test_async_requests_pushes_and_records() -> None:
+    with FakeGateway() as gw:
+        gw.replies[3001] = ok_sub
+
+        async def main() -> None:
+            async with AsyncQuoteContext(port=gw.port) as ctx:
+                assert await ctx.subscribe(["HK.00700"], [SubType.QUOTE]) == (RET_OK, None)
+                stream = ctx.pushes(StockQuoteHandlerBase)
+                first = asyncio.ensure_future(stream.__anext__())
+                await asyncio.sleep(0.05)  # the iterator is registered
+                gw.push_all(3005, basic_qot("00700", 401.0))
+                ret, frame = await asyncio.wait_for(first, 5)
+                assert ret == RET_OK
+                (rec,) = records(frame)
+                assert rec.code == "HK.00700" and rec.last_price == 401.0
+                await stream.aclose()
+
+        asyncio.run(main())
+
+
+def test_async_global_state_against_the_gateway() -> None:
+    gw = InProcessGateway().start()
+    try:
+        async def main() -> None:
+            async with AsyncQuoteContext(port=gw.port) as ctx:
+                ret, state = await ctx.get_global_state()
+                assert ret == RET_OK and state["qot_logined"] in (True, False)
+                assert state["market_hk"] != "N/A"
+
+        asyncio.run(main())
+    finally:
+        gw.stop()
