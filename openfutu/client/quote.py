@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from openfutu.protocol.pb import Qot_GetBasicQot_pb2, Qot_Sub_pb2
+from openfutu.protocol.pb import (
+    Qot_GetBasicQot_pb2,
+    Qot_GetKL_pb2,
+    Qot_GetOrderBook_pb2,
+    Qot_GetRT_pb2,
+    Qot_GetTicker_pb2,
+    Qot_Sub_pb2,
+)
 
 from . import parsing
 from .constants import ERROR_STR_PREFIX, KLINE_SUBTYPE_LIST, RET_ERROR, RET_OK
 from .context import OpenContextBase
-from .enums import SecurityFirm, Session, SubType
+from .enums import AuType, KLType, OrderBookType, SecurityFirm, Session, SubType
 
 Result = tuple[int, Any]
 
@@ -154,3 +161,92 @@ class OpenQuoteContext(OpenContextBase):
         if ret != RET_OK:
             return RET_ERROR, rsp
         return RET_OK, parsing.stock_quote_frame(rsp.s2c.basicQotList)
+
+    # -- single-security pulls (need a subscription on the gateway side) ------
+    def _security_request(self, message_type: Any, code: Any,
+                          type_error: str = "the type of code param is wrong") -> Any:
+        """A request with c2s.security set, or an error text."""
+        if not isinstance(code, str):
+            return ERROR_STR_PREFIX + type_error
+        split = parsing.split_code(code)
+        if isinstance(split, str):
+            return split
+        req = message_type()
+        req.c2s.security.market, req.c2s.security.code = split
+        _set_header(req.c2s, self._security_firm)
+        return req
+
+    def get_cur_kline(self, code: str, num: int, ktype: str = KLType.K_DAY,
+                      autype: str = AuType.QFQ) -> Result:
+        if not isinstance(ktype, str):
+            return RET_ERROR, ERROR_STR_PREFIX + "the type of ktype param is wrong"
+        if num is None or not isinstance(num, int):
+            return RET_ERROR, ERROR_STR_PREFIX + "the type of num param is wrong"
+        if autype is not None and not isinstance(autype, str):
+            return RET_ERROR, ERROR_STR_PREFIX + "the type of autype param is wrong"
+        req = self._security_request(Qot_GetKL_pb2.Request, code)
+        if isinstance(req, str):
+            return RET_ERROR, req
+        if not KLType.if_has_key(ktype):
+            return RET_ERROR, (ERROR_STR_PREFIX + f"ktype is {ktype}, which is not valid. "
+                               f"({KLType.get_all_keys()})")
+        if not AuType.if_has_key(autype):
+            return RET_ERROR, (ERROR_STR_PREFIX + f"autype is {autype}, which is not valid. "
+                               f"({AuType.get_all_keys()})")
+        if num < 0:
+            return RET_ERROR, ERROR_STR_PREFIX + f"num is {num}, which is less than 0"
+        req.c2s.rehabType = AuType.wire(autype)
+        req.c2s.klType = KLType.wire(ktype)
+        req.c2s.reqNum = num
+        ret, rsp = self._request(3006, req)
+        if ret != RET_OK:
+            return RET_ERROR, rsp
+        data = parsing.records_frame(rsp.s2c, rsp.s2c.klList, parsing.KLINE)
+        return RET_OK, data[CUR_KLINE_COLUMNS]
+
+    def get_rt_ticker(self, code: str, num: int = 500) -> Result:
+        if num is None or not isinstance(num, int):
+            return RET_ERROR, ERROR_STR_PREFIX + "the type of num param is wrong"
+        req = self._security_request(Qot_GetTicker_pb2.Request, code)
+        if isinstance(req, str):
+            return RET_ERROR, req
+        req.c2s.maxRetNum = num
+        ret, rsp = self._request(3010, req)
+        if ret != RET_OK:
+            return RET_ERROR, rsp
+        data = parsing.records_frame(rsp.s2c, rsp.s2c.tickerList, parsing.TICKER)
+        return RET_OK, data[RT_TICKER_COLUMNS]
+
+    def get_rt_data(self, code: str) -> Result:
+        req = self._security_request(Qot_GetRT_pb2.Request, code,
+                                     "the type of param in code is wrong")
+        if isinstance(req, str):
+            return RET_ERROR, req
+        ret, rsp = self._request(3008, req)
+        if ret != RET_OK:
+            return RET_ERROR, rsp
+        data = parsing.records_frame(rsp.s2c, rsp.s2c.rtList, parsing.RT_DATA)
+        return RET_OK, data[RT_DATA_COLUMNS]
+
+    def get_order_book(self, code: str, num: int = 10, order_book_type: str | None = None) -> Result:
+        req = self._security_request(Qot_GetOrderBook_pb2.Request, code)
+        if isinstance(req, str):
+            return RET_ERROR, req
+        if order_book_type is not None:
+            if not OrderBookType.if_has_key(order_book_type):
+                return RET_ERROR, ERROR_STR_PREFIX + "the type of order_book_type param is wrong"
+            req.c2s.orderBookType = OrderBookType.wire(order_book_type)
+        req.c2s.num = num
+        ret, rsp = self._request(3012, req)
+        if ret != RET_OK:
+            return RET_ERROR, rsp
+        return RET_OK, parsing.order_book_dict(rsp.s2c)
+
+
+# pull results use other column orders than the matching pushes (futu-api facts)
+CUR_KLINE_COLUMNS = ["code", "name", "time_key", "open", "close", "high", "low", "volume",
+                     "turnover", "pe_ratio", "turnover_rate", "last_close"]
+RT_TICKER_COLUMNS = ["code", "name", "time", "price", "volume", "turnover", "ticker_direction",
+                     "sequence", "type"]
+RT_DATA_COLUMNS = ["code", "name", "time", "is_blank", "opened_mins", "cur_price", "last_close",
+                   "avg_price", "volume", "turnover"]
