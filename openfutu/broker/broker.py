@@ -284,6 +284,7 @@ class Broker:
             self._commit()
         else:
             self._restore()
+            self._rebase_cursors()
 
     # ------------------------------------------------------------ plumbing
 
@@ -338,6 +339,12 @@ class Broker:
         self._positions = {(p.acc_id, p.code): p for p in st.positions}
         self._cash_flows = list(st.cash_flows)
         self.counters = dict(st.counters)
+
+    def _rebase_cursors(self) -> None:
+        # Trade-print cursors are numbered by the market view of one process;
+        # after a restart working orders continue from the prints of now on.
+        for o in self._open.values():
+            o.trade_cursor = self.market.trade_cursor(o.code)
 
     def _next(self, name: str, start: int = 1) -> int:
         value = self.counters.get(name, start - 1) + 1

@@ -58,3 +58,23 @@ class SlidingWindowLimit:
         times = self._accepted.get(key, ())
         in_window = sum(1 for t in times if now - t < self.rule.window_seconds)
         return self.rule.max_requests - in_window
+
+
+#: Documented limits of the trade functions, keyed by Futu API function name.
+#: Keys are acc_id unless the docs say per user ID; the four queries marked
+#: "refreshing" count only calls with refresh_cache=True (trade-apis.md §0.9).
+TRADE_RATE_RULES: dict[str, RateRule] = {
+    "unlock_trade": RateRule(10, what="unlock_trade"),  # docs L8539, per user ID
+    "accinfo_query": RateRule(10, what="accinfo_query"),  # docs L8677-L8678, refreshing
+    "acctradinginfo_query": RateRule(10, what="acctradinginfo_query"),  # docs L8759
+    "position_list_query": RateRule(10, what="position_list_query"),  # docs L8865-L8866, refreshing
+    "get_margin_ratio": RateRule(10, what="get_margin_ratio"),  # docs L8942, per user ID
+    "get_acc_cash_flow": RateRule(20, what="get_acc_cash_flow"),  # docs L9028
+    "place_order": RateRule(15, min_interval=0.02, what="place_order"),  # docs L9147
+    "modify_order": RateRule(20, min_interval=0.04, what="modify_order/cancel_all_order"),  # docs L9302
+    "order_list_query": RateRule(10, what="order_list_query"),  # docs L9419-L9420, refreshing
+    "history_order_list_query": RateRule(10, what="history_order_list_query"),  # docs L9535
+    "order_fee_query": RateRule(10, what="order_fee_query"),  # docs L9694
+    "deal_list_query": RateRule(10, what="deal_list_query"),  # docs L9780, refreshing
+    "history_deal_list_query": RateRule(10, what="history_deal_list_query"),  # docs L9881
+}
