@@ -6,9 +6,11 @@ Codes are the API's "HK.00700" strings; the caller validates them.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
@@ -17,6 +19,8 @@ SCHEMA_VERSION = 1
 HISTORY_KL_WINDOW_SECONDS = 30 * 86400  # docs L216-L220, L5054-L5057
 REMINDERS_PER_TYPE_PER_SECURITY = 10  # docs L5158
 REMINDER_NOTE_MAX = 20  # docs L5079
+ALL_CAP_NEVER_TRADED = 500  # docs L5466
+ALL_CAP_TRADED = 2000  # docs L5466
 
 # System watchlist groups and which codes they show (docs L5330-L5344).
 SYSTEM_GROUPS = ("All", "CN", "HK", "US", "Options", "HK options", "US options", "Starred", "Futures")
@@ -68,6 +72,15 @@ class ReminderFreq(IntEnum):
     ONLY_ONCE = 3
 
 
+class ReminderSession(IntEnum):
+    """Qot_Common.PriceReminderMarketStatus: when a (US) reminder may fire."""
+
+    OPEN = 1
+    US_PRE = 2
+    US_AFTER = 3
+    US_OVERNIGHT = 4
+
+
 class UserDataError(ValueError):
     """A request broke a documented rule; nothing was changed."""
 
@@ -113,6 +126,7 @@ class UserDataStore:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
+        self._last_key = 0
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._migrate()
@@ -187,13 +201,22 @@ class UserDataStore:
         ).fetchall()
         return [code for (code,) in rows]
 
-    def modify_group(self, name: str, op: int, codes: list[str], all_cap: int) -> None:
-        """ADD / DEL / MOVE_OUT on a custom group (docs L5462-L5467)."""
+    def modify_group(self, name: str, op: int, codes: list[str], all_cap: int,
+                     create: bool = False) -> None:
+        """ADD / DEL / MOVE_OUT on a custom group (docs L5462-L5467).  With
+        ``create`` an unknown group is created in the same transaction, so a
+        refused request leaves no empty group behind."""
         if name in SYSTEM_GROUPS:
             raise UserDataError("only custom groups can be modified")
-        if name not in self.custom_groups():
+        known_group = name in self.custom_groups()
+        if not known_group and not create:
             raise UserDataError(f"unknown watchlist group {name!r}")
-        with self._lock, self._db:
+        if op not in WatchlistOp.__members__.values():
+            raise UserDataError(f"unknown watchlist operation {op}")
+        with self._lock, self._transaction():
+            if not known_group:
+                (count,) = self._db.execute("SELECT COUNT(*) FROM watch_group").fetchone()
+                self._db.execute("INSERT INTO watch_group(name, position) VALUES (?, ?)", (name, count))
             if op == WatchlistOp.ADD:
                 known = set(self.all_codes())
                 new = [c for c in dict.fromkeys(codes) if c not in known]
@@ -207,12 +230,21 @@ class UserDataStore:
                     )
             elif op == WatchlistOp.DEL:
                 self._db.executemany("DELETE FROM watch_item WHERE code=?", [(c,) for c in codes])
-            elif op == WatchlistOp.MOVE_OUT:
+            else:
                 self._db.executemany(
                     "DELETE FROM watch_item WHERE grp=? AND code=?", [(name, c) for c in codes]
                 )
-            else:
-                raise UserDataError(f"unknown watchlist operation {op}")
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """All or nothing (the connection autocommits outside one)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     # -- price reminders -------------------------------------------------
     def reminders(self, codes: set[str] | None = None) -> list[PriceReminder]:
@@ -224,6 +256,21 @@ class UserDataStore:
             for (k, c, t, f, v, n, e, ss) in rows
         ]
         return out if codes is None else [r for r in out if r.code in codes]
+
+    def reminder(self, key: int) -> PriceReminder | None:
+        for r in self.reminders():
+            if r.key == key:
+                return r
+        return None
+
+    def next_reminder_key(self, now_ms: int) -> int:
+        """A fresh reminder key shaped like Futu's (epoch milliseconds then six
+        digits, docs L5138 example 1744022257023211123), never one in use,
+        strictly increasing within a run."""
+        with self._lock:
+            (top,) = self._db.execute("SELECT COALESCE(MAX(key), 0) FROM reminder").fetchone()
+            self._last_key = max(int(now_ms) * 1_000_000, int(top) + 1, self._last_key + 1)
+            return self._last_key
 
     def set_reminder(
         self,
@@ -273,6 +320,10 @@ class UserDataStore:
             raise UserDataError(f"unknown price reminder type {reminder.reminder_type}")
         if reminder.freq not in ReminderFreq.__members__.values():
             raise UserDataError(f"unknown price reminder frequency {reminder.freq}")
+        if any(v not in ReminderSession.__members__.values() for v in reminder.sessions):
+            raise UserDataError(f"unknown reminder session in {reminder.sessions}")
+        if not math.isfinite(reminder.value):
+            raise UserDataError("the reminder value must be a finite number")
         if len(reminder.note) > REMINDER_NOTE_MAX:
             raise UserDataError(f"note is limited to {REMINDER_NOTE_MAX} characters")
         (count,) = self._db.execute(
