@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import logging
 import time
-from typing import Iterable
+from typing import Hashable, Iterable
 
 from google.protobuf.message import Message
 
@@ -16,6 +16,7 @@ from openfutu.protocol.pb import catalog
 from . import handlers  # noqa: F401  (registers the protocol handlers)
 from .config import GatewayConfig
 from .delay import DelayStatistics
+from .push import PushHub
 from .services import Services
 from .session import ClientSession
 
@@ -38,6 +39,7 @@ class Gateway:
         self._server: asyncio.base_events.Server | None = None
         self._watchdog: asyncio.Task[None] | None = None
         self._unnumbered: set[ClientSession] = set()
+        self.push_hub = PushHub(self)
 
     # -- lifecycle -------------------------------------------------------
     async def start(self, bind_host: str | None = None) -> None:
@@ -52,6 +54,7 @@ class Gateway:
             reuse_address=True,
         )
         self._watchdog = loop.create_task(self._watch_keepalive())
+        self.push_hub.start()
         log.info("openfutu gateway listening on %s:%s", self.config.ip, self.port)
 
     @property
@@ -60,6 +63,7 @@ class Gateway:
         return self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        self.push_hub.stop()
         if self._watchdog is not None:
             self._watchdog.cancel()
             self._watchdog = None
@@ -100,6 +104,10 @@ class Gateway:
         self._unnumbered.discard(session)
         if self.sessions.get(session.conn_id) is session:
             del self.sessions[session.conn_id]
+            subscriptions = self.services._components.get("subscriptions")
+            if subscriptions is not None:
+                # pushes stop now; the quota units go once a minute old (docs L12130-L12132)
+                subscriptions.connection_closed(session.conn_id, self.services.clock.now().timestamp())
         log.debug("connection %s (%s) closed", session.conn_id, session.peer)
 
     def close_connection(self, conn_id: int | None = None) -> int:
@@ -125,8 +133,11 @@ class Gateway:
                     session.close()
 
     # -- pushes ----------------------------------------------------------
-    def push(self, proto_id: int, s2c: Message, sessions: Iterable[ClientSession]) -> None:
-        """Send one push to many sessions, encoding it once per format."""
+    def push(self, proto_id: int, s2c: Message, sessions: Iterable[ClientSession],
+             coalesce_key: Hashable | None = None) -> None:
+        """Send one push to many sessions, encoding it once per format.
+        ``coalesce_key`` marks a latest value that a newer push with the same
+        key may replace while a slow connection's backlog waits."""
         response = catalog.module(proto_id).Response()
         response.retType = 0
         response.s2c.CopyFrom(s2c)
@@ -137,7 +148,7 @@ class Gateway:
             body = encoded.get(session.push_fmt)
             if body is None:
                 body = encoded[session.push_fmt] = encode_message(response, session.push_fmt)
-            session.send_push(proto_id, body, session.push_fmt)
+            session.send_push(proto_id, body, session.push_fmt, coalesce_key)
 
     def greet(self, session: ClientSession) -> None:
         """Tell a newly initialised connection the program and login status

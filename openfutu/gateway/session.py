@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from collections import deque
+from typing import TYPE_CHECKING, Any, Hashable
 
 from google.protobuf.message import Message
 
@@ -24,6 +25,12 @@ log = logging.getLogger("openfutu.gateway")
 
 # Requests queued per connection before we stop reading from its socket.
 INBOX_PAUSE_AT = 256
+# Bytes in the socket's write buffer above which pushes wait in the
+# connection's own backlog instead of piling up in the transport.
+PUSH_HIGH_WATER = 256 * 1024
+# A reader whose waiting pushes exceed either limit is cut off.
+PUSH_BACKLOG_LIMIT = 4 * 1024 * 1024
+PUSH_SUPERSEDED_LIMIT = 100_000
 
 
 class ClientSession(asyncio.Protocol):
@@ -55,6 +62,17 @@ class ClientSession(asyncio.Protocol):
         self._worker: asyncio.Task[None] | None = None
         self._paused = False
         self._push_serial = 0
+        # bounded outgoing pushes: ordered backlog + latest values by key
+        self.push_high_water = PUSH_HIGH_WATER
+        self.push_backlog_limit = PUSH_BACKLOG_LIMIT
+        self.push_superseded_limit = PUSH_SUPERSEDED_LIMIT
+        self._write_paused = False
+        self._backlog: deque[tuple[int, bytes, int]] = deque()
+        self._latest: dict[Hashable, tuple[int, bytes, int]] = {}
+        self.backlog_bytes = 0
+        self.pushes_superseded = 0
+        self.pushes_written = 0
+        self.cut_for_slowness = False
 
     # -- asyncio.Protocol ------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -62,6 +80,7 @@ class ClientSession(asyncio.Protocol):
         self._transport = transport
         peer = transport.get_extra_info("peername")
         self.peer = f"{peer[0]}:{peer[1]}" if peer else "?"
+        transport.set_write_buffer_limits(high=self.push_high_water)
         self.gateway.session_opened(self)
         self._worker = asyncio.get_running_loop().create_task(self._serve())
 
@@ -81,9 +100,19 @@ class ClientSession(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        self._backlog.clear()
+        self._latest.clear()
+        self.backlog_bytes = 0
         if self._worker is not None:
             self._worker.cancel()
         self.gateway.session_closed(self)
+
+    def pause_writing(self) -> None:
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        self._flush_pushes()
 
     # -- output ----------------------------------------------------------
     def close(self) -> None:
@@ -101,9 +130,63 @@ class ClientSession(asyncio.Protocol):
         self._push_serial = (self._push_serial + 1) & 0xFFFFFFFF
         return self._push_serial
 
-    def send_push(self, proto_id: int, body: bytes, proto_fmt: int) -> None:
-        """Write an already encoded push body (encrypted here if needed)."""
+    def send_push(self, proto_id: int, body: bytes, proto_fmt: int,
+                  coalesce_key: Hashable | None = None) -> None:
+        """Write an already encoded push body (encrypted here if needed).
+
+        While the socket cannot take more, pushes wait here: a push with a
+        ``coalesce_key`` (a latest value: quote, book, broker queue)
+        replaces the waiting one with the same key; others (ticks, bars,
+        orders) keep their order.  A reader that falls too far behind is
+        disconnected so that it costs neither memory nor other readers."""
+        if self.closed or self._transport is None or self._transport.is_closing():
+            return
+        if not self._write_paused and not self._backlog and not self._latest:
+            self._write_push(proto_id, body, proto_fmt)
+            return
+        if coalesce_key is not None:
+            old = self._latest.pop(coalesce_key, None)
+            if old is not None:
+                self.backlog_bytes -= len(old[1])
+                self.pushes_superseded += 1
+            self._latest[coalesce_key] = (proto_id, body, proto_fmt)
+        else:
+            self._backlog.append((proto_id, body, proto_fmt))
+        self.backlog_bytes += len(body)
+        if self.backlog_bytes > self.push_backlog_limit or self.pushes_superseded > self.push_superseded_limit:
+            log.warning(
+                "closing connection %s (%s): it reads pushes too slowly "
+                "(%d bytes waiting, %d superseded)",
+                self.conn_id, self.peer, self.backlog_bytes + self.write_buffer_size(),
+                self.pushes_superseded,
+            )
+            self.cut_for_slowness = True
+            self._backlog.clear()
+            self._latest.clear()
+            self.backlog_bytes = 0
+            self._transport.abort()
+
+    def queued_push_bytes(self) -> int:
+        """Bytes of pushes not yet taken by the socket (backlog + transport)."""
+        return self.backlog_bytes + self.write_buffer_size()
+
+    def _write_push(self, proto_id: int, body: bytes, proto_fmt: int) -> None:
+        self.pushes_written += 1
         self.write(self.stream.encode(proto_id, self.next_push_serial(), body, proto_fmt))
+
+    def _flush_pushes(self) -> None:
+        while not self._write_paused and (self._backlog or self._latest):
+            if self._backlog:
+                proto_id, body, fmt = self._backlog.popleft()
+            else:
+                key = next(iter(self._latest))
+                proto_id, body, fmt = self._latest.pop(key)
+            self.backlog_bytes -= len(body)
+            self._write_push(proto_id, body, fmt)
+            if self.closed:
+                return
+        if not self._backlog and not self._latest:
+            self.pushes_superseded = 0  # caught up: the reader keeps up again
 
     # -- request loop ----------------------------------------------------
     async def _serve(self) -> None:

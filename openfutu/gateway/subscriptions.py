@@ -42,12 +42,17 @@ class ConnectionSubscriptions:
 
 
 class SubscriptionBook:
-    def __init__(self, quota: int, hk_order_book_cap: int | None = None) -> None:
+    def __init__(self, quota: int, hk_order_book_cap: int | None = None,
+                 sf_order_book_cap: int = SF_ORDER_BOOK_CAP) -> None:
         self.quota = quota
         self.hk_order_book_cap = hk_order_book_cap
+        # SF (order-detail) HK books are capped whatever the HK right is
+        self.sf_order_book_cap = sf_order_book_cap
         self._connections: dict[int, ConnectionSubscriptions] = {}
         # (code, subtype) -> connection IDs holding it
         self._holders: dict[SubKey, set[int]] = {}
+        # bumped on every change so readers can cache derived views
+        self.version = 0
 
     # -- figures -----------------------------------------------------------
     @property
@@ -88,6 +93,25 @@ class SubscriptionBook:
     def keys(self) -> list[SubKey]:
         return list(self._holders)
 
+    def holding(self, conn_id: int, key: SubKey) -> Holding | None:
+        conn = self._connections.get(conn_id)
+        return conn.holdings.get(key) if conn else None
+
+    def pushing_holdings(self) -> dict[SubKey, list[Holding]]:
+        """Holdings of open connections with pushes on, by key."""
+        out: dict[SubKey, list[Holding]] = {}
+        for conn in self._connections.values():
+            if conn.closed:
+                continue
+            for key, holding in conn.holdings.items():
+                if holding.push:
+                    out.setdefault(key, []).append(holding)
+        return out
+
+    def is_closed(self, conn_id: int) -> bool:
+        conn = self._connections.get(conn_id)
+        return bool(conn and conn.closed)
+
     # -- changes -----------------------------------------------------------
     def subscribe(self, conn_id: int, keys: list[SubKey], at: float, **options: object) -> list[SubKey]:
         """Add holds; all or nothing. Returns the keys newly held by this
@@ -109,6 +133,15 @@ class SubscriptionBook:
                 raise SubscriptionError(
                     f"at most {self.hk_order_book_cap} HK order books can be subscribed at once"
                 )
+        if options.get("detailed_order_book"):
+            sf_books = self._sf_books()
+            sf_books.update(k for k in dict.fromkeys(keys) if _is_hk_order_book(k))
+            if len(sf_books) > self.sf_order_book_cap:
+                # docs L1679
+                raise SubscriptionError(
+                    f"at most {self.sf_order_book_cap} HK SF order books can be subscribed at once"
+                )
+        self.version += 1
         for key in dict.fromkeys(keys):
             holding = conn.holdings.get(key)
             if holding is None:
@@ -119,7 +152,14 @@ class SubscriptionBook:
                     setattr(holding, name, value)
         return fresh
 
-    def set_push(self, conn_id: int, keys: list[SubKey], push: bool) -> None:
+    def _sf_books(self) -> set[SubKey]:
+        out: set[SubKey] = set()
+        for conn in self._connections.values():
+            out.update(k for k, h in conn.holdings.items() if h.detailed_order_book and _is_hk_order_book(k))
+        return out
+
+    def set_push(self, conn_id: int, keys: list[SubKey], push: bool,
+                 rehab_types: tuple[int, ...] | None = None) -> None:
         conn = self._connections.get(conn_id)
         if conn is None:
             return
@@ -127,6 +167,9 @@ class SubscriptionBook:
             holding = conn.holdings.get(key)
             if holding is not None:
                 holding.push = push
+                if rehab_types is not None:
+                    holding.rehab_types = rehab_types
+        self.version += 1
 
     def unsubscribe(self, conn_id: int, keys: list[SubKey], at: float) -> None:
         """Drop holds; all or nothing. Holds younger than a minute refuse."""
@@ -140,6 +183,7 @@ class SubscriptionBook:
             )
         for key in held:
             self._release(conn_id, key)
+        self.version += 1
 
     def unsubscribe_all(self, conn_id: int, at: float) -> None:
         conn = self._connections.get(conn_id)
@@ -152,6 +196,7 @@ class SubscriptionBook:
         if conn is None:
             return
         conn.closed = True
+        self.version += 1
         self.expire(at)
 
     def expire(self, at: float) -> list[SubKey]:
@@ -166,6 +211,8 @@ class SubscriptionBook:
                     freed.append(key)
             if not conn.holdings:
                 del self._connections[conn_id]
+        if freed:
+            self.version += 1
         return freed
 
     def _release(self, conn_id: int, key: SubKey) -> bool:
