@@ -9,6 +9,16 @@ from .constants import __all__ as _constant_names
 from .handlers import *  # noqa: F403
 from .handlers import __all__ as _handler_names
 from .quote import OpenQuoteContext
+from .screening import (
+    AccumulateFilter,
+    CustomIndicatorFilter,
+    FilterStockData,
+    FinancialFilter,
+    OptionDataFilter,
+    PatternFilter,
+    SimpleFilter,
+    WarrantRequest,
+)
 from .sys_config import SysConfig
 from .trade import OpenFutureTradeContext, OpenSecTradeContext
 
@@ -16,6 +26,14 @@ __all__ = [
     *_constant_names,
     *_handler_names,
     "OpenQuoteContext",
+    "SimpleFilter",
+    "AccumulateFilter",
+    "FinancialFilter",
+    "PatternFilter",
+    "CustomIndicatorFilter",
+    "FilterStockData",
+    "OptionDataFilter",
+    "WarrantRequest",
     "OpenSecTradeContext",
     "OpenFutureTradeContext",
     "SysConfig",

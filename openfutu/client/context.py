@@ -111,7 +111,9 @@ class PushDelivery:
         self._thread.start()
 
     def put(self, proto_id: int, rsp: Message) -> None:
-        self._queue.put((proto_id, rsp))
+        # decided on arrival: a push that lands while stopped is never delivered
+        if self.running:
+            self._queue.put((proto_id, rsp))
 
     def close(self) -> None:
         self._queue.put(self._STOP)

@@ -8,7 +8,7 @@ from typing import Any
 
 from google.protobuf.message import Message
 
-from . import parsing
+from . import parsing, quote_results
 from .constants import RET_ERROR, RET_OK
 from .enums import KLType
 
@@ -132,12 +132,39 @@ class _NotYetParsed(RspHandlerBase):
         return self.parse_rsp_pb(rsp_pb)
 
 
-class BrokerHandlerBase(_NotYetParsed):
-    _what = "broker-queue (3015)"
+class BrokerHandlerBase(RspHandlerBase):
+    """Qot_UpdateBroker (3015) -> (ret, code, [bid_frame, ask_frame]), the
+    get_broker_queue frames; (RET_ERROR, message, None) on a failed push."""
+
+    @classmethod
+    def parse_rsp_pb(cls, rsp_pb: Message) -> Result:
+        failed = _failed(rsp_pb)
+        if failed:
+            return failed
+        return RET_OK, quote_results.broker_frames(rsp_pb.s2c)
+
+    def on_recv_rsp(self, rsp_pb: Message) -> tuple[int, Any, Any]:
+        ret, content = self.parse_rsp_pb(rsp_pb)
+        if ret != RET_OK:
+            return ret, content, None
+        code, bid, ask = content
+        return RET_OK, code, [bid, ask]
 
 
-class PriceReminderHandlerBase(_NotYetParsed):
-    _what = "price-reminder (3019)"
+class PriceReminderHandlerBase(RspHandlerBase):
+    """Qot_UpdatePriceReminder (3019) -> (ret, dict of the triggered reminder)."""
+
+    @classmethod
+    def parse_rsp_pb(cls, rsp_pb: Message) -> Result:
+        failed = _failed(rsp_pb)
+        if failed:
+            return failed
+        if not rsp_pb.HasField("s2c"):
+            return RET_ERROR, "rsp_pb error"
+        return RET_OK, quote_results.price_reminder_push(rsp_pb.s2c)
+
+    def on_recv_rsp(self, rsp_pb: Message) -> Result:
+        return self.parse_rsp_pb(rsp_pb)
 
 
 class TradeOrderHandlerBase(_NotYetParsed):

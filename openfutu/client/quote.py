@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from openfutu.protocol.pb import (
-    Qot_GetBasicQot_pb2,
-    Qot_GetKL_pb2,
-    Qot_GetOrderBook_pb2,
-    Qot_GetRT_pb2,
-    Qot_GetTicker_pb2,
-    Qot_Sub_pb2,
-)
+from openfutu.protocol.pb import Qot_Sub_pb2
 
 from . import parsing
+from . import quote_calls as calls
 from .constants import ERROR_STR_PREFIX, KLINE_SUBTYPE_LIST, RET_ERROR, RET_OK
 from .context import OpenContextBase
-from .enums import AuType, KLType, OrderBookType, SecurityFirm, Session, SubType
+from .enums import SecurityFirm, Session, SubType
+from .quote_calls import sync_method
 
 Result = tuple[int, Any]
 
@@ -145,108 +140,39 @@ class OpenQuoteContext(OpenContextBase):
                                                 detailed, extended, session, self._security_firm)
                         await self._conn.request(3001, req)
 
-    # -- real-time pulls -------------------------------------------------------
-    def get_stock_quote(self, code_list: Any) -> Result:
-        codes = _unique(code_list)
-        if not codes:
-            return RET_ERROR, ERROR_STR_PREFIX + "the type of code_list param is wrong"
-        req = Qot_GetBasicQot_pb2.Request()
-        for code in codes:
-            split = parsing.split_code(code)
-            if isinstance(split, str):
-                return RET_ERROR, split
-            req.c2s.securityList.add(market=split[0], code=split[1])
-        _set_header(req.c2s, self._security_firm)
-        ret, rsp = self._request(3004, req)
-        if ret != RET_OK:
-            return RET_ERROR, rsp
-        return RET_OK, parsing.stock_quote_frame(rsp.s2c.basicQotList)
-
-    # -- single-security pulls (need a subscription on the gateway side) ------
-    def _security_request(self, message_type: Any, code: Any,
-                          type_error: str = "the type of code param is wrong") -> Any:
-        """A request with c2s.security set, or an error text."""
-        if not isinstance(code, str):
-            return ERROR_STR_PREFIX + type_error
-        split = parsing.split_code(code)
-        if isinstance(split, str):
-            return split
-        req = message_type()
-        req.c2s.security.market, req.c2s.security.code = split
-        _set_header(req.c2s, self._security_firm)
-        return req
-
-    def get_cur_kline(self, code: str, num: int, ktype: str = KLType.K_DAY,
-                      autype: str = AuType.QFQ) -> Result:
-        if not isinstance(ktype, str):
-            return RET_ERROR, ERROR_STR_PREFIX + "the type of ktype param is wrong"
-        if num is None or not isinstance(num, int):
-            return RET_ERROR, ERROR_STR_PREFIX + "the type of num param is wrong"
-        if autype is not None and not isinstance(autype, str):
-            return RET_ERROR, ERROR_STR_PREFIX + "the type of autype param is wrong"
-        req = self._security_request(Qot_GetKL_pb2.Request, code)
-        if isinstance(req, str):
-            return RET_ERROR, req
-        if not KLType.if_has_key(ktype):
-            return RET_ERROR, (ERROR_STR_PREFIX + f"ktype is {ktype}, which is not valid. "
-                               f"({KLType.get_all_keys()})")
-        if not AuType.if_has_key(autype):
-            return RET_ERROR, (ERROR_STR_PREFIX + f"autype is {autype}, which is not valid. "
-                               f"({AuType.get_all_keys()})")
-        if num < 0:
-            return RET_ERROR, ERROR_STR_PREFIX + f"num is {num}, which is less than 0"
-        req.c2s.rehabType = AuType.wire(autype)
-        req.c2s.klType = KLType.wire(ktype)
-        req.c2s.reqNum = num
-        ret, rsp = self._request(3006, req)
-        if ret != RET_OK:
-            return RET_ERROR, rsp
-        data = parsing.records_frame(rsp.s2c, rsp.s2c.klList, parsing.KLINE)
-        return RET_OK, data[CUR_KLINE_COLUMNS]
-
-    def get_rt_ticker(self, code: str, num: int = 500) -> Result:
-        if num is None or not isinstance(num, int):
-            return RET_ERROR, ERROR_STR_PREFIX + "the type of num param is wrong"
-        req = self._security_request(Qot_GetTicker_pb2.Request, code)
-        if isinstance(req, str):
-            return RET_ERROR, req
-        req.c2s.maxRetNum = num
-        ret, rsp = self._request(3010, req)
-        if ret != RET_OK:
-            return RET_ERROR, rsp
-        data = parsing.records_frame(rsp.s2c, rsp.s2c.tickerList, parsing.TICKER)
-        return RET_OK, data[RT_TICKER_COLUMNS]
-
-    def get_rt_data(self, code: str) -> Result:
-        req = self._security_request(Qot_GetRT_pb2.Request, code,
-                                     "the type of param in code is wrong")
-        if isinstance(req, str):
-            return RET_ERROR, req
-        ret, rsp = self._request(3008, req)
-        if ret != RET_OK:
-            return RET_ERROR, rsp
-        data = parsing.records_frame(rsp.s2c, rsp.s2c.rtList, parsing.RT_DATA)
-        return RET_OK, data[RT_DATA_COLUMNS]
-
-    def get_order_book(self, code: str, num: int = 10, order_book_type: str | None = None) -> Result:
-        req = self._security_request(Qot_GetOrderBook_pb2.Request, code)
-        if isinstance(req, str):
-            return RET_ERROR, req
-        if order_book_type is not None:
-            if not OrderBookType.if_has_key(order_book_type):
-                return RET_ERROR, ERROR_STR_PREFIX + "the type of order_book_type param is wrong"
-            req.c2s.orderBookType = OrderBookType.wire(order_book_type)
-        req.c2s.num = num
-        ret, rsp = self._request(3012, req)
-        if ret != RET_OK:
-            return RET_ERROR, rsp
-        return RET_OK, parsing.order_book_dict(rsp.s2c)
+    # -- every pull: validation, request and parsing live in quote_calls -------
+    get_stock_quote = sync_method(calls.get_stock_quote)
+    get_cur_kline = sync_method(calls.get_cur_kline)
+    get_rt_ticker = sync_method(calls.get_rt_ticker)
+    get_rt_data = sync_method(calls.get_rt_data)
+    get_order_book = sync_method(calls.get_order_book)
+    get_broker_queue = sync_method(calls.get_broker_queue)
+    get_market_snapshot = sync_method(calls.get_market_snapshot)
+    query_subscription = sync_method(calls.query_subscription)
+    get_stock_basicinfo = sync_method(calls.get_stock_basicinfo)
+    get_market_state = sync_method(calls.get_market_state)
+    get_capital_flow = sync_method(calls.get_capital_flow)
+    get_capital_distribution = sync_method(calls.get_capital_distribution)
+    get_owner_plate = sync_method(calls.get_owner_plate)
+    request_history_kline = sync_method(calls.request_history_kline)
+    get_history_kl_quota = sync_method(calls.get_history_kl_quota)
+    get_rehab = sync_method(calls.get_rehab)
+    get_option_expiration_date = sync_method(calls.get_option_expiration_date)
+    get_option_chain = sync_method(calls.get_option_chain)
+    get_warrant = sync_method(calls.get_warrant)
+    get_referencestock_list = sync_method(calls.get_referencestock_list)
+    get_future_info = sync_method(calls.get_future_info)
+    get_stock_filter = sync_method(calls.get_stock_filter)
+    get_plate_stock = sync_method(calls.get_plate_stock)
+    get_plate_list = sync_method(calls.get_plate_list)
+    get_ipo_list = sync_method(calls.get_ipo_list)
+    request_trading_days = sync_method(calls.request_trading_days)
+    set_price_reminder = sync_method(calls.set_price_reminder)
+    get_price_reminder = sync_method(calls.get_price_reminder)
+    get_user_security_group = sync_method(calls.get_user_security_group)
+    get_user_security = sync_method(calls.get_user_security)
+    modify_user_security = sync_method(calls.modify_user_security)
 
 
-# pull results use other column orders than the matching pushes (futu-api facts)
-CUR_KLINE_COLUMNS = ["code", "name", "time_key", "open", "close", "high", "low", "volume",
-                     "turnover", "pe_ratio", "turnover_rate", "last_close"]
-RT_TICKER_COLUMNS = ["code", "name", "time", "price", "volume", "turnover", "ticker_direction",
-                     "sequence", "type"]
-RT_DATA_COLUMNS = ["code", "name", "time", "is_blank", "opened_mins", "cur_price", "last_close",
-                   "avg_price", "volume", "turnover"]
+# kept importable for older callers
+from .quote_calls import CUR_KLINE_COLUMNS, RT_DATA_COLUMNS, RT_TICKER_COLUMNS  # noqa: E402,F401
