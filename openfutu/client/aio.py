@@ -20,15 +20,16 @@ from typing import Any, AsyncIterator, NamedTuple
 import pandas as pd
 from google.protobuf.message import Message
 
-from openfutu.protocol.pb import GetGlobalState_pb2, Qot_GetBasicQot_pb2, Qot_Sub_pb2
+from openfutu.protocol.pb import GetGlobalState_pb2, Qot_Sub_pb2
 
 from . import handlers as hb
 from . import parsing
 from .connection import NO_RSA_KEY, Connection, ConnectionError_, ConnectionSettings
 from .constants import RET_ERROR, RET_OK
 from .context import HANDLER_PROTOS
-from .enums import SecurityFirm, Session
-from .quote import OpenQuoteContext, _set_header, _unique
+from .enums import SecurityFirm, Session, SubType
+from .quote import OpenQuoteContext
+from .quote_calls import QUOTE_CALLS, async_method
 from .sys_config import SysConfig
 
 Result = tuple[int, Any]
@@ -143,25 +144,43 @@ class AsyncQuoteContext(AsyncContextBase):
         self._subscriptions.clear()
         return RET_OK, None
 
-    async def get_stock_quote(self, code_list: Any) -> Result:
-        codes = _unique(code_list)
-        if not codes:
-            return RET_ERROR, "ERROR. the type of code_list param is wrong"
-        req = Qot_GetBasicQot_pb2.Request()
-        for code in codes:
-            split = parsing.split_code(code)
-            if isinstance(split, str):
-                return RET_ERROR, split
-            req.c2s.securityList.add(market=split[0], code=split[1])
-        _set_header(req.c2s, self._security_firm)
-        ret, rsp = await self._request(3004, req)
-        return (ret, rsp) if ret != RET_OK else (RET_OK, parsing.stock_quote_frame(rsp.s2c.basicQotList))
+    async def unsubscribe(self, code_list: Any, subtype_list: Any,
+                          unsubscribe_all: bool = False) -> Result:
+        if unsubscribe_all:
+            return await self.unsubscribe_all()
+        error, codes, subtypes = OpenQuoteContext._check_subscribe(code_list, subtype_list)
+        if error:
+            return RET_ERROR, error
+        req = OpenQuoteContext._sub_request(codes, subtypes, False, False, False, False, False,
+                                            Session.NONE, self._security_firm)
+        ret, rsp = await self._request(3001, req)
+        if ret != RET_OK:
+            return RET_ERROR, rsp
+        for entry in self._subscriptions:
+            if set(entry[0]) <= set(codes):
+                entry[1][:] = [s for s in entry[1] if s not in subtypes]
+        return RET_OK, None
+
+    async def quotes(self, code_list: Any) -> AsyncIterator[NamedTuple]:
+        """Subscribe QUOTE for ``code_list`` and yield one typed record per
+        quote pushed, until the context closes."""
+        ret, msg = await self.subscribe(code_list, [SubType.QUOTE])
+        if ret != RET_OK:
+            raise ValueError(msg)
+        async for ret, frame in self.pushes(hb.StockQuoteHandlerBase):
+            if ret == RET_OK:
+                for record in records(frame):
+                    yield record
 
     async def _restore_session(self) -> None:
         for codes, subtypes, detailed, extended, session in self._subscriptions:
             await self._conn.request(3001, OpenQuoteContext._sub_request(
                 codes, subtypes, True, True, True, detailed, extended, session, self._security_firm))
 
+
+for _name, _call in QUOTE_CALLS.items():
+    setattr(AsyncQuoteContext, _name, async_method(_call))
+del _name, _call
 
 _RECORD_TYPES: dict[tuple[str, ...], type] = {}
 

@@ -420,3 +420,40 @@ def test_clear_errors_where_futu_api_crashes(gateway_and_contexts, call, text) -
     assert not _sent(gw, mark)
     assert expected[0] == got[0] == futu.RET_ERROR
     assert text in got[1] and text not in expected[1]
+
+
+def test_async_context_gives_the_sync_results() -> None:
+    """AsyncQuoteContext runs the very same calls: equal results for every case."""
+    import asyncio
+
+    from openfutu.aio import AsyncQuoteContext
+
+    with FakeGateway() as gw:
+        with of.OpenQuoteContext(port=gw.port) as sync_ctx:
+            expected = []
+            for _, proto, reply, call in CASES:
+                gw.replies[proto] = reply(11)
+                expected.append(call(of, sync_ctx))
+
+        class Awaiting:
+            """Lets the sync case lambdas call the async context."""
+
+            def __init__(self, ctx: Any) -> None:
+                self.ctx = ctx
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(self.ctx, name)
+
+        async def main() -> list[Any]:
+            results = []
+            async with AsyncQuoteContext(port=gw.port) as ctx:
+                for _, proto, reply, call in CASES:
+                    gw.replies[proto] = reply(11)
+                    results.append(await call(of, Awaiting(ctx)))
+                ret, msg = await ctx.get_market_snapshot([])
+                assert ret == of.RET_ERROR and "code param" in msg
+            return results
+
+        got = asyncio.run(main())
+    for a, b in zip(expected, got):
+        assert_same(a, b)
