@@ -153,7 +153,7 @@ _BOLL = (IndicatorField.BOLL_UPPER, IndicatorField.BOLL_MIDDLER, IndicatorField.
 
 
 def indicator_family(f: IndicatorField) -> str:
-    """The indicator "type" of the docs' comparison rule (docs L4502-L4504)."""
+    """The indicator "type" of the docs' comparison rule (docs L4503-L4504)."""
     if f == IndicatorField.MA or f in _FIXED_MA:
         return "MA"
     if f == IndicatorField.EMA or f in _FIXED_EMA:
@@ -436,7 +436,7 @@ def validate(req: ScreenRequest) -> None:
             raise ScreenError("value is required when stock_field2 is VALUE")
         f1, f2 = indicator_family(c.field1), indicator_family(c.field2)
         if f1 != f2 and f2 not in _COMPARABLE.get(f1, set()):
-            # docs L4502-L4504: only indicators of the same type compare
+            # docs L4503-L4504: only indicators of the same type compare
             raise ScreenError(f"{c.field1.name} cannot be compared with {c.field2.name}")
         if c.field1 == c.field2 and indicator_params(c.field1, c.params1) == indicator_params(
                 c.field2, c.params2):

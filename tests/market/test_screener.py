@@ -265,7 +265,7 @@ def test_deterministic(engine):
     (ScreenRequest(HK, accumulate=tuple(AccumulateFilter(AccumulateField.VOLUME, d) for d in range(1, 12))), "at most 10"),  # docs L4501
     (ScreenRequest(HK, accumulate=(AccumulateFilter(AccumulateField.VOLUME, 0),)), "days"),
     (ScreenRequest(HK, financial=(FinancialFilter(FinancialField.ROIC), FinancialFilter(FinancialField.ROIC, FinancialQuarter.INTERIM))), "twice"),
-    (ScreenRequest(HK, indicators=(IndicatorFilter(IndicatorField.MA5, RelativePosition.MORE, IndicatorField.EMA10, KLType.K_DAY),)), "compared"),  # docs L4502-L4504
+    (ScreenRequest(HK, indicators=(IndicatorFilter(IndicatorField.MA5, RelativePosition.MORE, IndicatorField.EMA10, KLType.K_DAY),)), "compared"),  # docs L4503-L4504
     (ScreenRequest(HK, indicators=(IndicatorFilter(IndicatorField.VALUE, RelativePosition.MORE, IndicatorField.RSI, KLType.K_DAY, value=3),)), "VALUE"),
     (ScreenRequest(HK, indicators=(IndicatorFilter(IndicatorField.RSI, RelativePosition.MORE, IndicatorField.VALUE, KLType.K_DAY),)), "value"),
     (ScreenRequest(HK, indicators=(IndicatorFilter(IndicatorField.MA5, RelativePosition.MORE, IndicatorField.MA10, KLType.K_1M),)), "ktype"),
