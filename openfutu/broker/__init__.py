@@ -28,12 +28,11 @@ from openfutu.broker.model import (
     OrderUpdated,
     PlaceOrderRequest,
 )
-from openfutu.broker.ratelimit import TRADE_LIMITS, SlidingWindowLimit, TradeRateLimits
 
 __all__ = [
     "AccountSpec", "BookLevel", "BookView", "Broker", "BrokerConfig", "BrokerError", "BrokerErrorCode",
     "FeeSchedule", "FillOccurred", "InstrumentInfo", "InstrumentKind", "Ledger", "LedgerError", "MarginTerms",
     "MarketTrade", "MarketView", "MatchingConfig", "MatchingEngine", "ModifyOrderRequest", "OrderFilter",
-    "OrderUpdated", "PlaceOrderRequest", "SessionPhase", "SlidingWindowLimit", "TRADE_LIMITS", "TradeRateLimits",
+    "OrderUpdated", "PlaceOrderRequest", "SessionPhase",
     "default_account_specs",
 ]

@@ -21,6 +21,10 @@ class RateRule:
     min_interval: float = 0.0
     what: str = "this API"
 
+    def __post_init__(self) -> None:
+        if self.max_requests <= 0 or self.window_seconds <= 0 or self.min_interval < 0:
+            raise ValueError("max_requests and window_seconds must be positive, min_interval >= 0")
+
     def describe(self) -> str:
         text = f"at most {self.max_requests} requests per {self.window_seconds:g} seconds"
         if self.min_interval:
@@ -44,14 +48,28 @@ class SlidingWindowLimit:
         self.rule = rule
         self._accepted: dict[Hashable, deque[float]] = {}
 
+    def retry_after(self, key: Hashable, now: float) -> float:
+        """Seconds until a request at ``now`` would be admitted (0 = now)."""
+        rule = self.rule
+        times = self._accepted.get(key)
+        if not times:
+            return 0.0
+        wait = 0.0
+        if rule.min_interval and now - times[-1] < rule.min_interval:
+            wait = rule.min_interval - (now - times[-1])
+        if len(times) == rule.max_requests and now - times[0] < rule.window_seconds:
+            # the request n places back must be a full window old
+            wait = max(wait, rule.window_seconds - (now - times[0]))
+        return wait
+
     def check(self, key: Hashable, now: float) -> None:
         """Count a request at ``now`` or raise RateLimitExceeded."""
-        rule = self.rule
-        times = self._accepted.setdefault(key, deque(maxlen=rule.max_requests))
-        if times and rule.min_interval and now - times[-1] < rule.min_interval:
-            raise RateLimitExceeded(rule, rule.min_interval - (now - times[-1]))
-        if len(times) == rule.max_requests and now - times[0] < rule.window_seconds:
-            raise RateLimitExceeded(rule, rule.window_seconds - (now - times[0]))
+        times = self._accepted.setdefault(key, deque(maxlen=self.rule.max_requests))
+        if times and now < times[-1]:
+            raise ValueError("time went backwards")
+        wait = self.retry_after(key, now)
+        if wait > 0:
+            raise RateLimitExceeded(self.rule, wait)
         times.append(now)
 
     def remaining(self, key: Hashable, now: float) -> int:

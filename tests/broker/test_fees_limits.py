@@ -4,7 +4,6 @@ from broker_fakes import default_instruments
 from openfutu.broker.enums import Currency, TrdSecMarket, TrdSide
 from openfutu.broker.fees import FeeSchedule
 from openfutu.broker.market_view import InstrumentInfo, InstrumentKind
-from openfutu.broker.ratelimit import TRADE_LIMITS, SlidingWindowLimit, TradeRateLimits
 
 INS = default_instruments()
 FEES = FeeSchedule()
@@ -62,42 +61,3 @@ def test_us_option_fees():
     got = {i.title: i.value for i in FEES.items(opt, TrdSide.BUY, 10, 5.0)}
     assert got == {"佣金": 6.5, "平台使用费": 3.0, "期权监管费": 0.27, "期权清算费": 0.2}
 
-
-# ---------------------------------------------------------------- rate limits
-
-def test_sliding_window_semantics():
-    # docs L12134-L12136: request 1 and request n+1 at least 30 s apart
-    lim = SlidingWindowLimit(15, 30.0, 0.02)
-    t = 100.0
-    for k in range(15):
-        assert lim.try_acquire(t + k * 0.02)
-    assert not lim.try_acquire(t + 1.0)
-    assert lim.retry_after(t + 1.0) == pytest.approx(29.0)
-    assert lim.try_acquire(t + 30.0)
-
-
-def test_min_interval():
-    lim = SlidingWindowLimit(20, 30.0, 0.04)  # docs L9302
-    assert lim.try_acquire(0.0)
-    assert not lim.try_acquire(0.03)
-    assert lim.try_acquire(0.04)
-
-
-def test_documented_limits_table():
-    assert (TRADE_LIMITS["place_order"].max_requests, TRADE_LIMITS["place_order"].min_interval) == (15, 0.02)
-    assert (TRADE_LIMITS["modify_order"].max_requests, TRADE_LIMITS["modify_order"].min_interval) == (20, 0.04)
-    assert TRADE_LIMITS["unlock_trade"].per == "user" and TRADE_LIMITS["get_acc_cash_flow"].max_requests == 20
-    limits = TradeRateLimits()
-    for _ in range(30):  # only refreshing calls count (docs L8678)
-        assert limits.try_acquire("accinfo_query", 1, 0.0, refreshing=False)
-    for k in range(10):
-        assert limits.try_acquire("accinfo_query", 1, float(k))
-    assert not limits.try_acquire("accinfo_query", 1, 10.0)
-    assert limits.try_acquire("accinfo_query", 2, 10.0)  # per account
-
-
-def test_time_must_not_go_back():
-    lim = SlidingWindowLimit(2, 30.0)
-    lim.try_acquire(5.0)
-    with pytest.raises(ValueError):
-        lim.try_acquire(4.0)

@@ -83,8 +83,10 @@ class Collector:
 
     def __init__(self) -> None:
         self.items: queue.Queue[Any] = queue.Queue()
+        self.history: list[Any] = []  # everything received, in order
 
     def put(self, item: Any) -> None:
+        self.history.append(item)
         self.items.put(item)
 
     def wait_for(self, predicate: Any, timeout: float = 5.0) -> Any:

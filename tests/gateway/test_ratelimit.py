@@ -42,3 +42,28 @@ def test_minimum_interval():
         limit.check(1, 0.01)
     assert info.value.retry_after == pytest.approx(0.01)
     limit.check(1, 0.02)
+
+
+def test_retry_after_and_validation():
+    limit = SlidingWindowLimit(RateRule(15, 30.0, min_interval=0.02))
+    for k in range(15):
+        limit.check(1, 100.0 + k * 0.025)
+    assert limit.retry_after(1, 101.0) == pytest.approx(29.0)
+    limit.check(1, 130.0)
+    with pytest.raises(ValueError):
+        limit.check(1, 129.0)  # time went backwards
+    with pytest.raises(ValueError):
+        RateRule(0)
+
+
+def test_documented_trade_limits_table():
+    from openfutu.gateway.ratelimit import TRADE_RATE_RULES as rules
+
+    assert (rules["place_order"].max_requests, rules["place_order"].min_interval) == (15, 0.02)  # docs L9147
+    assert (rules["modify_order"].max_requests, rules["modify_order"].min_interval) == (20, 0.04)  # docs L9302
+    assert rules["unlock_trade"].max_requests == 10  # docs L8539
+    assert rules["get_acc_cash_flow"].max_requests == 20  # docs L9028
+    for name in ("accinfo_query", "position_list_query", "order_list_query", "deal_list_query",
+                 "acctradinginfo_query", "history_order_list_query", "history_deal_list_query",
+                 "order_fee_query", "get_margin_ratio"):
+        assert (rules[name].max_requests, rules[name].window_seconds) == (10, 30.0), name
