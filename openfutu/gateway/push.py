@@ -566,7 +566,7 @@ class PushHub:
             self._send_reminder(hit)
             if hit.rule.freq == 3:  # ONLY_ONCE: a fired reminder switches itself off
                 try:
-                    store.set_reminder(hit.rule.code, 4, hit.rule.key, None)
+                    store.set_reminder(hit.rule.code, 4, hit.rule.key, None, hit.rule.key)
                 except Exception:  # the store refuses: keep it, it is edge-triggered anyway
                     log.exception("could not disable fired reminder %s", hit.rule.key)
 
