@@ -4,6 +4,8 @@
 bases, SysConfig, every constant and enum, RET_OK/RET_ERROR).
 """
 
+import logging as _logging
+
 from .constants import *  # noqa: F403
 from .constants import __all__ as _constant_names
 from .handlers import *  # noqa: F403
@@ -38,3 +40,7 @@ __all__ = [
     "OpenFutureTradeContext",
     "SysConfig",
 ]
+
+# quiet by default: records go to the application's handlers, never to a file,
+# and nothing reaches stderr unless the application configures logging
+_logging.getLogger("openfutu").addHandler(_logging.NullHandler())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from openfutu.protocol.pb import Qot_Sub_pb2
+from openfutu.protocol.pb import Qot_RegQotPush_pb2, Qot_Sub_pb2
 
 from . import parsing
 from . import quote_calls as calls
@@ -114,11 +114,24 @@ class OpenQuoteContext(OpenContextBase):
             return RET_ERROR, rsp
         if unsubscribe_all:
             self._subscriptions.clear()
-        else:
-            for book in self._subscriptions.values():
-                for code in codes:
-                    book.get(code, set()).difference_update(subtypes)
+            return RET_OK, None
+        for book in self._subscriptions.values():
+            for code in codes:
+                book.get(code, set()).difference_update(subtypes)
+        # like futu-api, also unregister the pushes (3002); its answer changes nothing
+        self._request(3002, self._unregister_push_request(codes, subtypes))
         return RET_OK, None
+
+    def _unregister_push_request(self, codes: list[str], subtypes: list[str]) -> Any:
+        req = Qot_RegQotPush_pb2.Request()
+        for code in codes:
+            market, symbol = parsing.split_code(code)  # type: ignore[misc]
+            req.c2s.securityList.add(market=market, code=symbol)
+        req.c2s.subTypeList.extend(SubType.wire(s) for s in subtypes)
+        req.c2s.isRegOrUnReg = False
+        req.c2s.isFirstPush = False
+        _set_header(req.c2s, self._security_firm)
+        return req
 
     def unsubscribe_all(self) -> Result:
         return self.unsubscribe(None, None, True)
