@@ -91,6 +91,7 @@ FIRST_PUSH_TICKS = 50  # ticks sent as the first push of a TICKER subscription
 DRIVER_INTERVAL = 0.1  # seconds of real time between feed steps
 
 _TIME = "%Y-%m-%d %H:%M:%S"
+_DERIVATIVE_TYPES = frozenset({5, 8, 10})  # SecurityType WARRANT, DRVT (option), FUTURE
 
 
 # --------------------------------------------------------------------------- codes
@@ -207,8 +208,8 @@ def ticker_pb(t: Tick, out: Any, push_type: int = PUSH_DATA_REALTIME) -> None:
 
 
 def fill_order_book(s2c: Any, code: str, name: str, book: OrderBook, depth: int,
-                    details: tuple[list[list[tuple[int, int]]], list[list[tuple[int, int]]]] | None = None
-                    ) -> None:
+                    details: tuple[list[list[tuple[int, int]]], list[list[tuple[int, int]]]] | None = None,
+                    tz: Any = None) -> None:
     fill_security(s2c.security, code)
     s2c.name = name
     for levels, target, side in ((book.bids, s2c.orderBookBidList, 0), (book.asks, s2c.orderBookAskList, 1)):
@@ -217,7 +218,7 @@ def fill_order_book(s2c: Any, code: str, name: str, book: OrderBook, depth: int,
             if details is not None and k < len(details[side]):
                 for order_id, volume in details[side][k]:
                     row.detailList.add(orderID=order_id, volume=volume)
-    stamp = book.time
+    stamp = book.time.astimezone(tz) if tz is not None else book.time  # exchange local time
     s2c.svrRecvTimeBid = _fmt_ms(stamp)
     s2c.svrRecvTimeBidTimestamp = stamp.timestamp()
     s2c.svrRecvTimeAsk = _fmt_ms(stamp)
@@ -264,6 +265,7 @@ class PushHub:
         self._held: dict[SubKey, _Held] = {}
         self._watch: ReminderWatch | None = None
         self._names: dict[str, tuple[str, dt.date | None]] = {}
+        self._snapshots: Any = None
         self.pushes_sent = 0
         self.items_pushed = 0
 
@@ -304,6 +306,62 @@ class PushHub:
             inst = self.instrument(code)
             hit = self._names[code] = (inst.name, getattr(inst, "listing_date", None))
         return hit
+
+    def timezone(self, code: str) -> Any:
+        try:
+            return self.feed.prices.timezone(code)
+        except (KeyError, ValueError):
+            return None
+
+    def quote_message(self, code: str, q: Quote, at: dt.datetime | None = None) -> Qot_Common_pb2.BasicQot:
+        """BasicQot of ``code``, with the option/future/warrant block for derivatives."""
+        name, listing = self.name_of(code)
+        msg = basic_qot(code, name, listing, q)
+        inst = self.instrument(code)
+        if int(inst.sec_type) in _DERIVATIVE_TYPES:
+            self._fill_derivative(msg, code, at or self.now())
+        return msg
+
+    def _fill_derivative(self, msg: Qot_Common_pb2.BasicQot, code: str, at: dt.datetime) -> None:
+        try:
+            if self._snapshots is None:
+                from openfutu.market.snapshot import SnapshotSource
+
+                self._snapshots = SnapshotSource(self.market)
+            snap = self._snapshots.snapshot(code, at)
+        except Exception:  # the block is optional: the quote itself stands
+            log.debug("no derivative block for %s", code, exc_info=True)
+            return
+        msg.secStatus = int(snap.sec_status)
+        if snap.option is not None:
+            o = snap.option
+            ex = msg.optionExData
+            ex.strikePrice = o.strike_price
+            ex.contractSize = int(o.contract_size)
+            ex.contractSizeFloat = o.contract_size
+            ex.openInterest = int(o.open_interest)
+            ex.impliedVolatility = o.implied_volatility
+            ex.premium = o.premium
+            ex.delta, ex.gamma, ex.vega, ex.theta, ex.rho = o.delta, o.gamma, o.vega, o.theta, o.rho
+            ex.netOpenInterest = int(o.net_open_interest)
+            ex.expiryDateDistance = int(o.expiry_date_distance)
+            ex.contractNominalValue = o.contract_nominal_value
+            ex.ownerLotMultiplier = o.owner_lot_multiplier
+            ex.optionAreaType = int(o.area_type)
+            ex.contractMultiplier = o.contract_multiplier
+            ex.indexOptionType = int(o.index_option_type)
+        if snap.future is not None:
+            f = snap.future
+            msg.futureExData.lastSettlePrice = f.last_settle_price
+            msg.futureExData.position = int(f.position)
+            msg.futureExData.positionChange = int(f.position_change)
+            if f.last_trade_date is not None:
+                msg.futureExData.expiryDateDistance = (f.last_trade_date - at.date()).days
+        if snap.warrant is not None:
+            w = snap.warrant
+            msg.warrantExData.delta = w.delta
+            msg.warrantExData.impliedVolatility = w.implied_volatility
+            msg.warrantExData.premium = w.premium
 
     def instrument(self, code: str) -> Any:
         """The instrument of ``code``; KeyError (UnknownSecurity) if none."""
@@ -445,8 +503,7 @@ class PushHub:
     def send_quotes(self, quotes: Sequence[tuple[str, Quote]], targets: Iterable["ClientSession"]) -> None:
         s2c = Qot_UpdateBasicQot_pb2.S2C()
         for code, q in quotes:
-            name, listing = self.name_of(code)
-            s2c.basicQotList.append(basic_qot(code, name, listing, q))
+            s2c.basicQotList.append(self.quote_message(code, q))
         key = (PUSH_BASIC_QOT, quotes[0][0]) if len(quotes) == 1 else None
         self._push(PUSH_BASIC_QOT, s2c, targets, coalesce=key, items=len(quotes))
 
@@ -469,7 +526,8 @@ class PushHub:
                 continue
             s2c = Qot_UpdateOrderBook_pb2.S2C()
             details = order_details(self.feed.prices.seed, book) if with_details else None
-            fill_order_book(s2c, code, name, book, len(book.bids) + len(book.asks), details)
+            fill_order_book(s2c, code, name, book, len(book.bids) + len(book.asks), details,
+                            self.timezone(code))
             self._push(PUSH_ORDER_BOOK, s2c, group,
                        coalesce=(PUSH_ORDER_BOOK, code, book.odd_lot, with_details))
 

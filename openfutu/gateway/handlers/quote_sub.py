@@ -35,7 +35,6 @@ from ..push import (
     SUBTYPE_NAMES,
     SUBTYPE_OF_KLTYPE,
     PushHub,
-    basic_qot,
     fill_broker_queue,
     fill_order_book,
     fill_security,
@@ -248,8 +247,7 @@ def get_basic_qot(ctx: RequestContext, c2s: Qot_GetBasicQot_pb2.C2S) -> Qot_GetB
         q = hub.feed.quote(code, at)
         if q is None:
             continue  # no data yet: nothing to report for it (docs L12165-L12169)
-        name, listing = hub.name_of(code)
-        s2c.basicQotList.append(basic_qot(code, name, listing, q))
+        s2c.basicQotList.append(hub.quote_message(code, q, at))
     return s2c
 
 
@@ -325,7 +323,7 @@ def get_order_book(ctx: RequestContext, c2s: Qot_GetOrderBook_pb2.C2S) -> Qot_Ge
     holding = ctx.gateway.services.subscriptions.holding(ctx.session.conn_id, (code, subtype))
     details = order_details(hub.feed.prices.seed, book) if holding and holding.detailed_order_book else None
     s2c = Qot_GetOrderBook_pb2.S2C()
-    fill_order_book(s2c, code, hub.name_of(code)[0], book, c2s.num, details)
+    fill_order_book(s2c, code, hub.name_of(code)[0], book, c2s.num, details, hub.timezone(code))
     return s2c
 
 
