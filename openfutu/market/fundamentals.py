@@ -408,6 +408,10 @@ class FundamentalsModel:
         self._business: dict[str, _Business] = {}
         self._years: dict[tuple[str, int], tuple[FinancialReport, ...]] = {}
         self._share_steps: dict[str, tuple[list[dt.date], list[float]]] = {}
+        self._growths: dict[tuple[str, int], float] = {}
+        self._revenues: dict[tuple[str, int], float] = {}
+        self._base_shares: dict[str, tuple[float, float]] = {}
+        self._by_day: dict[tuple[str, dt.date], Fundamentals] = {}
 
     # ---------------------------------------------------------- shares
 
@@ -442,8 +446,11 @@ class FundamentalsModel:
     def shares(self, code: str, day: dt.date) -> tuple[int, int]:
         """(total shares, float shares) on ``day``."""
         factor = self._shares_factor(code, day)
-        float_0 = self.engine.outstanding_shares(code)
-        total_0 = float_0 / self.float_fraction(code)
+        base = self._base_shares.get(code)
+        if base is None:
+            float_0 = float(self.engine.outstanding_shares(code))
+            base = self._base_shares[code] = (float_0 / self.float_fraction(code), float_0)
+        total_0, float_0 = base
         return int(round(total_0 * factor)), int(round(float_0 * factor))
 
     # ---------------------------------------------------------- business
@@ -497,16 +504,29 @@ class FundamentalsModel:
         self._business[code] = b
         return b
 
+    def _growth(self, code: str, b: _Business, year: int) -> float:
+        key = (code, year)
+        hit = self._growths.get(key)
+        if hit is None:
+            g = b.trend_growth + float(rng_for(self.engine.seed, code, "growth", year).normal(0.0, 0.12))
+            hit = self._growths[key] = max(g, -0.6)
+        return hit
+
     def _annual_revenue(self, code: str, b: _Business, year: int) -> float:
         """Full-year revenue of fiscal ``year``: the anchor-year revenue
         compounded by each year's drawn growth."""
+        key = (code, year)
+        hit = self._revenues.get(key)
+        if hit is not None:
+            return hit
         base_year = self.engine.anchor_date.year - 1
-        rev = b.anchor_revenue
-        step = 1 if year >= base_year else -1
-        for y in range(base_year + step, year + step, step) if year != base_year else ():
-            g = b.trend_growth + float(rng_for(self.engine.seed, code, "growth", y).normal(0.0, 0.12))
-            g = max(g, -0.6)
-            rev = rev * (1.0 + g) if step > 0 else rev / (1.0 + g)
+        if year == base_year:
+            rev = b.anchor_revenue
+        elif year > base_year:
+            rev = self._annual_revenue(code, b, year - 1) * (1.0 + self._growth(code, b, year))
+        else:
+            rev = self._annual_revenue(code, b, year + 1) / (1.0 + self._growth(code, b, year + 1))
+        self._revenues[key] = rev
         return rev
 
     def year_reports(self, code: str, year: int) -> tuple[FinancialReport, ...]:
@@ -601,6 +621,17 @@ class FundamentalsModel:
         return round(ttm, 4), round(lfy, 4)
 
     def fundamentals(self, code: str, day: dt.date, price: float | None = None) -> Fundamentals:
+        key = (code, day)
+        hit = self._by_day.get(key)
+        if hit is None:
+            hit = self._build(code, day)
+            if len(self._by_day) >= 20_000:  # bounded: one entry per (code, day) asked
+                self._by_day.clear()
+            self._by_day[key] = hit
+        return hit if price is None else hit.at_price(price)
+
+    def _build(self, code: str, day: dt.date) -> Fundamentals:
+        price = None
         inst = self.engine.instrument(code)
         self.business(code)  # raises NoFundamentals for non-stocks
         reports = self.published_reports(code, day)
