@@ -484,8 +484,9 @@ class _Stock:
             self._fund_done = True
             q = self.quote
             try:
-                self._fund = fundamentals(self.s.market, self.code, q.trading_day,
-                                          price=q.last_price if q.last_price > 0 else None)
+                # valued exactly as the snapshot values it (the day's figures at the last price)
+                fund = fundamentals(self.s.market, self.code, q.trading_day)
+                self._fund = fund.at_price(q.last_price) if q.last_price > 0 else fund
             except (NoFundamentals, KeyError, LookupError, ValueError):
                 self._fund = None
         return self._fund

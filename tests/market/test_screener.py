@@ -99,7 +99,7 @@ def test_simple_values_equal_the_quote_and_fundamentals(screener, engine):
     res = screener.screen(ScreenRequest(HK, simple=tuple(SimpleFilter(f) for f in fields)), AT)
     for row in res.rows:
         q = engine.quote_at(row.code, AT)
-        f = fundamentals(engine, row.code, q.trading_day, price=q.last_price)
+        f = fundamentals(engine, row.code, q.trading_day).at_price(q.last_price)  # as the snapshot
         assert row.simple[StockField.CUR_PRICE] == q.last_price
         assert row.simple[StockField.MARKET_VAL] == pytest.approx(f.market_value, abs=1e-3)
         assert row.simple[StockField.MARKET_VAL] == pytest.approx(q.last_price * f.total_shares, rel=1e-9)
@@ -187,7 +187,7 @@ def test_financial_filter_uses_the_fundamentals(screener, engine):
     assert res.rows
     for row in res.rows:
         q = engine.quote_at(row.code, AT)
-        f = fundamentals(engine, row.code, q.trading_day, price=q.last_price)
+        f = fundamentals(engine, row.code, q.trading_day).at_price(q.last_price)  # as the snapshot
         roe = row.financial[(FinancialField.RETURN_ON_EQUITY_RATE, FinancialQuarter.ANNUAL)]
         assert roe >= 0 and roe == pytest.approx(f.financial(FinancialField.RETURN_ON_EQUITY_RATE))
         assert row.financial[(FinancialField.NET_PROFIT, FinancialQuarter.INTERIM)] == pytest.approx(
