@@ -163,19 +163,25 @@ class AsyncQuoteContext(AsyncContextBase):
 
     async def quotes(self, code_list: Any) -> AsyncIterator[NamedTuple]:
         """Subscribe QUOTE for ``code_list`` and yield one typed record per
-        quote pushed, until the context closes."""
+        quote pushed (the get_stock_quote columns as attributes), built
+        straight from the push without a DataFrame, until the context closes."""
         ret, msg = await self.subscribe(code_list, [SubType.QUOTE])
         if ret != RET_OK:
             raise ValueError(msg)
-        async for ret, frame in self.pushes(hb.StockQuoteHandlerBase):
+        async for rsp in self._raw_pushes(HANDLER_PROTOS[hb.StockQuoteHandlerBase]):
+            ret, rows = hb.StockQuoteHandlerBase.parse_rsp_pb(rsp)
             if ret == RET_OK:
-                for record in records(frame):
-                    yield record
+                for values in rows:
+                    yield _record_type(tuple(values))(*values.values())
 
-    async def _restore_session(self) -> None:
-        for codes, subtypes, detailed, extended, session in self._subscriptions:
-            await self._conn.request(3001, OpenQuoteContext._sub_request(
-                codes, subtypes, True, True, True, detailed, extended, session, self._security_firm))
+    async def _raw_pushes(self, proto_id: int) -> AsyncIterator[Message]:
+        q: asyncio.Queue[Message] = asyncio.Queue()
+        self._iterators[proto_id].append(q)
+        try:
+            while not self._conn.closed:
+                yield await q.get()
+        finally:
+            self._iterators[proto_id].remove(q)
 
 
 for _name, _call in QUOTE_CALLS.items():
@@ -185,11 +191,15 @@ del _name, _call
 _RECORD_TYPES: dict[tuple[str, ...], type] = {}
 
 
-def records(data: pd.DataFrame) -> list[NamedTuple]:
-    """Typed rows of a futu-api DataFrame result (attribute access, immutable)."""
-    columns = tuple(str(c) for c in data.columns)
+def _record_type(columns: tuple[str, ...]) -> type:
     record_type = _RECORD_TYPES.get(columns)
     if record_type is None:
         record_type = collections.namedtuple("Record", columns, rename=True)  # type: ignore[misc]
         _RECORD_TYPES[columns] = record_type
+    return record_type
+
+
+def records(data: pd.DataFrame) -> list[NamedTuple]:
+    """Typed rows of a futu-api DataFrame result (attribute access, immutable)."""
+    record_type = _record_type(tuple(str(c) for c in data.columns))
     return [record_type(*values) for values in data.itertuples(index=False, name=None)]

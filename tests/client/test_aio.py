@@ -44,3 +44,31 @@ def test_async_global_state_against_the_gateway() -> None:
         asyncio.run(main())
     finally:
         gw.stop()
+
+
+def test_quotes_iterator_yields_typed_records_without_dataframes() -> None:
+    with FakeGateway() as gw:
+        gw.replies[3001] = ok_sub
+
+        async def main() -> None:
+            async with AsyncQuoteContext(port=gw.port) as ctx:
+                stream = ctx.quotes(["HK.00700"])
+                first = asyncio.ensure_future(stream.__anext__())
+                await asyncio.sleep(0.05)
+                gw.push_all(3005, basic_qot("00700", 402.5))
+                record = await asyncio.wait_for(first, 5)
+                assert (record.code, record.last_price) == ("HK.00700", 402.5)
+                await stream.aclose()
+            (sub_req,) = [r for p, r in gw.requests if p == 3001]
+            assert list(sub_req.c2s.subTypeList) == [1]  # SubType.QUOTE
+
+        asyncio.run(main())
+
+
+def test_openfutu_aio_module_exposes_the_async_api() -> None:
+    import openfutu.aio as aio
+
+    assert aio.AsyncQuoteContext is AsyncQuoteContext and aio.records is records
+    for name in ("get_market_snapshot", "request_history_kline", "get_stock_filter",
+                 "get_warrant", "get_broker_queue", "query_subscription", "unsubscribe_all"):
+        assert asyncio.iscoroutinefunction(getattr(AsyncQuoteContext, name)), name
