@@ -268,6 +268,9 @@ class PushHub:
         self._snapshots: Any = None
         self.pushes_sent = 0
         self.items_pushed = 0
+        # where step time goes: market computation vs encoding and writing
+        self.feed_seconds = 0.0
+        self.fanout_seconds = 0.0
 
     # -- lifecycle -------------------------------------------------------
     def start(self) -> None:
@@ -384,14 +387,29 @@ class PushHub:
         freed = book.expire(at.timestamp())
         if freed:
             self._forget_unwatched()
+        sessions = list(self.gateway.sessions.values())
+        for session in sessions:
+            session.cork()
+        try:
+            self._step_feed(book, at)
+        finally:
+            for session in sessions:
+                session.uncork()
+        return self.pushes_sent - sent_before
+
+    def _step_feed(self, book: Any, at: dt.datetime) -> None:
         if book.used:
             interests = self._current_interests()
             if interests:
-                for update in self.feed.step(interests, at):
+                t0 = time.perf_counter()
+                updates = self.feed.step(interests, at)
+                t1 = time.perf_counter()
+                for update in updates:
                     self._fan_out(update)
+                self.feed_seconds += t1 - t0
+                self.fanout_seconds += time.perf_counter() - t1
         self._flush_held()
         self._check_reminders(at)
-        return self.pushes_sent - sent_before
 
     def _current_interests(self) -> dict[str, Interest]:
         book = self.services.subscriptions

@@ -73,6 +73,8 @@ class ClientSession(asyncio.Protocol):
         self.pushes_superseded = 0
         self.pushes_written = 0
         self.cut_for_slowness = False
+        # while corked, pushes collect here and go out in one write
+        self._cork: list[bytes] | None = None
 
     # -- asyncio.Protocol ------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -172,7 +174,21 @@ class ClientSession(asyncio.Protocol):
 
     def _write_push(self, proto_id: int, body: bytes, proto_fmt: int) -> None:
         self.pushes_written += 1
-        self.write(self.stream.encode(proto_id, self.next_push_serial(), body, proto_fmt))
+        data = self.stream.encode(proto_id, self.next_push_serial(), body, proto_fmt)
+        if self._cork is not None:
+            self._cork.append(data)
+        else:
+            self.write(data)
+
+    def cork(self) -> None:
+        """Collect pushes until ``uncork`` (one socket write per push step)."""
+        if self._cork is None:
+            self._cork = []
+
+    def uncork(self) -> None:
+        pending, self._cork = self._cork, None
+        if pending:
+            self.write(b"".join(pending))
 
     def _flush_pushes(self) -> None:
         while not self._write_paused and (self._backlog or self._latest):

@@ -97,21 +97,45 @@ class _Cursor:
     minute_cache: dict[int, list[Tick]] = field(default_factory=dict)
 
 
+class _QuoteMemo:
+    """The price engine with its last quotes remembered by (code, instant)."""
+
+    def __init__(self, prices: Any, size: int = 256) -> None:
+        self._prices = prices
+        self._size = size
+        self._quotes: dict[tuple[str, dt.datetime], Quote] = {}
+
+    def quote_at(self, code: str, at: dt.datetime) -> Quote:
+        key = (code, at)
+        hit = self._quotes.get(key)
+        if hit is None:
+            hit = self._prices.quote_at(code, at)
+            if len(self._quotes) >= self._size:
+                self._quotes.pop(next(iter(self._quotes)))
+            self._quotes[key] = hit
+        return hit
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._prices, name)
+
+
 class MarketFeed:
     """Incremental per-security changes of a simulated market.
 
     ``market`` is a SimulatedMarket or anything with ``prices``
     (PriceEngine), ``books`` (OrderBookSource) and ``klines``
-    (KLineSource); when it has ``quote(code, at)`` that is used for quotes,
-    so derivatives priced by the facade are reported the same way.
+    (KLineSource).  Quotes come from ``prices.quote_at`` (the facade's
+    price engine also prices derivatives).
     """
 
     def __init__(self, market: Any) -> None:
         self.market = market
         self.prices = market.prices
-        self.books = market.books
+        # the book is drawn around the quote of the same instant: let the
+        # feed's quote and the book's share one computation
+        self._memo = _QuoteMemo(self.prices)
+        self.books = type(market.books)(self._memo)
         self.klines = market.klines
-        self._quote_fn = getattr(market, "quote", None) or self.prices.quote_at
         self._cursors: dict[str, _Cursor] = {}
 
     # ------------------------------------------------------------- cursors
@@ -128,7 +152,7 @@ class MarketFeed:
 
     def quote(self, code: str, at: dt.datetime) -> Quote | None:
         try:
-            return self._quote_fn(code, at)
+            return self._memo.quote_at(code, at)
         except (ValueError, KeyError):
             return None  # nothing traded yet, or a security without prices
 
