@@ -7,45 +7,16 @@ import math
 
 from openfutu.broker.enums import TrdSecMarket
 from openfutu.broker.market_view import InstrumentInfo, InstrumentKind
+from openfutu.market.model import SecurityType
+from openfutu.market.rules import HK_SPREAD_TABLE, hk_tick, us_option_tick, us_stock_tick
+from openfutu.market.rules import cn_tick as _cn_tick
 
 _EPS = 1e-9
 
-# HKEX spread table (Part A), exchange rule: (upper bound of band inclusive, tick).
-HK_SPREAD_TABLE: tuple[tuple[float, float], ...] = (
-    (0.25, 0.001),
-    (0.50, 0.005),
-    (10.00, 0.010),
-    (20.00, 0.020),
-    (100.00, 0.050),
-    (200.00, 0.100),
-    (500.00, 0.200),
-    (1000.00, 0.500),
-    (2000.00, 1.000),
-    (5000.00, 2.000),
-    (9995.00, 5.000),
-)
-
-
-def hk_tick(price: float) -> float:
-    for upper, tick in HK_SPREAD_TABLE:
-        if price <= upper + _EPS:
-            return tick
-    return 5.0
-
-
-def us_stock_tick(price: float) -> float:
-    # SEC Reg NMS Rule 612 (exchange rule): $0.01 at or above $1, $0.0001 below.
-    return 0.01 if price >= 1.0 - _EPS else 0.0001
-
-
-def us_option_tick(price: float) -> float:
-    # docs L12890-L12892 (fragments): $0.05 below $3.00, $0.10 at $3.00 and above.
-    return 0.10 if price >= 3.0 - _EPS else 0.05
-
-
-def cn_tick(price: float) -> float:
-    # SSE / SZSE exchange rule: A-share prices move in CNY 0.01.
-    return 0.01
+# The tick tables live in openfutu.market.rules (one source for quotes and
+# order entry); re-exported here for the broker's callers.
+__all__ = ["HK_SPREAD_TABLE", "adjust_to_tick", "hk_tick", "on_tick", "tick_size", "ticks_away",
+           "us_option_tick", "us_stock_tick"]
 
 
 def tick_size(info: InstrumentInfo, price: float) -> float:
@@ -55,9 +26,11 @@ def tick_size(info: InstrumentInfo, price: float) -> float:
     if info.sec_market == TrdSecMarket.HK and info.kind != InstrumentKind.FUTURE:
         return hk_tick(price)
     if info.sec_market == TrdSecMarket.US:
-        return us_option_tick(price) if info.kind == InstrumentKind.OPTION else us_stock_tick(price)
+        if info.kind == InstrumentKind.OPTION:
+            return us_option_tick(price, penny_class=False)  # docs L12890-L12892
+        return us_stock_tick(price)
     if info.sec_market in (TrdSecMarket.CN_SH, TrdSecMarket.CN_SZ):
-        return cn_tick(price)
+        return _cn_tick(SecurityType.TRUST if info.kind == InstrumentKind.ETF else SecurityType.EQTY)
     return 0.01
 
 
