@@ -286,3 +286,47 @@ def test_bounds_are_truncated_to_three_decimals(screener):
     # 1e-4 above the price truncates to the price itself, so the stock stays in
     hit = screener.screen(ScreenRequest(HK, simple=(SimpleFilter(StockField.CUR_PRICE, price + 1e-4, price + 1e-4, False),)), AT)
     assert res.rows[0].code in codes(hit)
+
+
+def test_every_field_of_every_kind_has_a_value(screener):
+    simple = tuple(SimpleFilter(f) for f in StockField if f not in (
+        StockField.NONE, StockField.STOCK_CODE, StockField.STOCK_NAME))
+    accumulate = tuple(AccumulateFilter(f, 3) for f in AccumulateField if f != AccumulateField.NONE)
+    res = screener.screen(ScreenRequest(HK, plate="HK.LOWPRICE", simple=simple, accumulate=accumulate), AT)
+    for row in res.rows:
+        assert set(row.simple) == {s.field for s in simple}
+        assert len(row.accumulate) == len(accumulate)
+        assert all(math.isfinite(v) for v in row.simple.values())
+    for quarter in (FinancialQuarter.ANNUAL, FinancialQuarter.MOST_RECENT_QUARTER):
+        financial = tuple(FinancialFilter(f, quarter) for f in FinancialField if f != FinancialField.NONE)
+        res = screener.screen(ScreenRequest(HK, plate="HK.LOWPRICE", financial=financial), AT)
+        assert all(len(r.financial) == 46 for r in res.rows)
+
+
+@pytest.mark.parametrize("kl_type", [KLType.K_DAY, KLType.K_WEEK, KLType.K_MON, KLType.K_60M])
+def test_every_pattern_and_indicator_runs(screener, kl_type):
+    patterns = tuple(PatternFilter(p, kl_type, False) for p in ind.Pattern.ALL)
+    for p in patterns:  # each alone (together they would rarely all hold)
+        res = screener.screen(ScreenRequest(HK, plate="HK.LOWPRICE", patterns=(p,)), AT)
+        assert res.all_count <= 6
+    pairs = [
+        (IndicatorField.PRICE, (), IndicatorField.MA, (10,)),
+        (IndicatorField.MA5, (), IndicatorField.MA60, ()),
+        (IndicatorField.EMA, (12,), IndicatorField.EMA250, ()),
+        (IndicatorField.RSI, (6,), IndicatorField.RSI, ()),
+        (IndicatorField.KDJ_J, (), IndicatorField.VALUE, ()),
+        (IndicatorField.MACD, (), IndicatorField.VALUE, ()),
+        (IndicatorField.MACD_DIFF, (5, 35, 5), IndicatorField.MACD_DEA, (5, 35, 5)),
+        (IndicatorField.BOLL_UPPER, (), IndicatorField.PRICE, ()),
+        (IndicatorField.BOLL_LOWER, (10, 3), IndicatorField.BOLL_MIDDLER, (10, 3)),
+    ]
+    flts = tuple(IndicatorFilter(a, RelativePosition.MORE, b, kl_type, pa, pb, value=0.0)
+                 for a, pa, b, pb in pairs)
+    res = screener.screen(ScreenRequest(HK, plate="HK.LOWPRICE", indicators=flts), AT)
+    assert res.all_count == 6  # display only: nothing is filtered
+    for row in res.rows:
+        fields = [v.field for v in row.indicators]
+        # two lines per filter, none for the two VALUE constants; a line without
+        # enough history (EMA250 of monthly bars since 2012) is left out
+        assert len(fields) == (15 if kl_type == KLType.K_MON else 16)
+        assert all(math.isfinite(v.value) for v in row.indicators)
