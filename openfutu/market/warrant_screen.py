@@ -406,6 +406,102 @@ class WarrantPage:
     all_count: int
 
 
+# ------------------------------------------------- screening from listings
+
+@dataclass(frozen=True, slots=True)
+class WarrantListing:
+    """The static terms of a warrant: enough to filter and sort on terms
+    before any price is looked at (attribute names as in WarrantRow)."""
+
+    code: str
+    name: str
+    owner: str
+    kind: WarrantKind
+    issuer: int
+    maturity_date: dt.date
+    list_date: dt.date
+    last_trade_date: dt.date
+    strike_price: float  # 0 for inline warrants
+    conversion_ratio: float
+    lot_size: int
+    issue_size: int
+    recovery_price: float | None = None
+    upper_strike_price: float | None = None
+    lower_strike_price: float | None = None
+
+
+#: Sort fields that only read terms: a page can be cut before pricing.
+STATIC_SORT_FIELDS = frozenset({
+    WarrantSortField.CODE, WarrantSortField.TYPE, WarrantSortField.STRIKE_PRICE,
+    WarrantSortField.MATURITY_TIME, WarrantSortField.LIST_TIME, WarrantSortField.LAST_TRADE_TIME,
+    WarrantSortField.CHANGE, WarrantSortField.WARRANT_NAME, WarrantSortField.ISSUER,
+    WarrantSortField.LOT_SIZE, WarrantSortField.ISSUE_SIZE, WarrantSortField.RECOVERY_PRICE,
+    WarrantSortField.UPPER_STRIKE_PRICE, WarrantSortField.LOWER_STRIKE_PRICE,
+})
+_STATIC_RANGES = ("strike_price", "conversion_ratio", "recovery_price")
+_MARKET_RANGES = ("cur_price", "street_rate", "volume", "premium", "leverage", "delta",
+                  "implied_volatility", "price_recovery_ratio")
+
+
+def needs_market_data(query: WarrantQuery) -> bool:
+    """Whether a condition reads prices (everything but the terms)."""
+    if query.price_type not in (None, PriceStatus.UNKNOWN):
+        return True
+    if query.status not in (None, WarrantStatus.UNKNOWN):
+        return True
+    return any(getattr(query, name) != (None, None) for name in _MARKET_RANGES)
+
+
+def listing_matches(listing: WarrantListing, query: WarrantQuery, today: dt.date,
+                    next_trading_day: dt.date | None = None) -> bool:
+    """The conditions on terms alone (type, issuer, maturity, listing period,
+    strike, conversion ratio, call price)."""
+    if query.kinds and int(listing.kind) not in query.kinds:
+        return False
+    if query.issuers and listing.issuer not in query.issuers:
+        return False
+    if query.maturity_min is not None and listing.maturity_date < query.maturity_min:
+        return False
+    if query.maturity_max is not None and listing.maturity_date > query.maturity_max:
+        return False
+    if query.ipo_period is not None and query.ipo_period != IpoPeriod.UNKNOWN:
+        nxt = next_trading_day or today + dt.timedelta(days=1)
+        if not _in_ipo_period(listing.list_date, query.ipo_period, today, nxt):
+            return False
+    for name in _STATIC_RANGES:
+        lo, hi = getattr(query, name)
+        if lo is None and hi is None:
+            continue
+        value = getattr(listing, name)
+        if name == "strike_price" and listing.kind == WarrantKind.INLINE:
+            value = None
+        if value is None or (lo is not None and value < lo) or (hi is not None and value > hi):
+            return False
+    return True
+
+
+RowBuilder = Callable[[list[WarrantListing]], list[WarrantRow]]
+
+
+def screen_listings(listings: Sequence[WarrantListing], query: WarrantQuery, sort_field: int,
+                    ascend: bool, begin: int, num: int, today: dt.date, build: RowBuilder,
+                    next_trading_day: dt.date | None = None) -> WarrantPage:
+    """screen_warrants that prices only what it must: conditions on terms
+    first, and when neither a condition nor the sort reads prices, only the
+    rows of the page are built."""
+    if begin < 0:
+        raise ValueError("begin must not be negative")
+    if num < 0 or num > MAX_WARRANTS_PER_PAGE:
+        raise ValueError(f"num must be between 0 and {MAX_WARRANTS_PER_PAGE}")
+    field = sort_field_of(sort_field)
+    candidates = [x for x in listings if listing_matches(x, query, today, next_trading_day)]
+    if field in STATIC_SORT_FIELDS and not needs_market_data(query):
+        ordered = sort_warrants(candidates, field, ascend)  # type: ignore[arg-type]
+        page = ordered[begin:begin + num]
+        return WarrantPage(build(page), begin + num >= len(ordered), len(ordered))  # type: ignore[arg-type]
+    return screen_warrants(build(candidates), query, field, ascend, begin, num, today, next_trading_day)
+
+
 def screen_warrants(rows: Sequence[WarrantRow], query: WarrantQuery, sort_field: int, ascend: bool,
                     begin: int, num: int, today: dt.date,
                     next_trading_day: dt.date | None = None) -> WarrantPage:

@@ -9,13 +9,17 @@ import pytest
 
 from openfutu.market.derivatives.warrants import PriceStatus, WarrantKind
 from openfutu.market.warrant_screen import (
+    STATIC_SORT_FIELDS,
     IpoPeriod,
+    WarrantListing,
     WarrantQuery,
     WarrantRow,
     WarrantSortField,
     WarrantStatus,
     WarrantTrading,
     build_warrant_row,
+    needs_market_data,
+    screen_listings,
     screen_warrants,
     sort_warrants,
 )
@@ -164,3 +168,36 @@ def test_paging_and_caps() -> None:
 def test_sort_is_stable_by_code_on_ties() -> None:
     rows = [dataclasses.replace(r, score=50.0) for r in book()]
     assert [r.code for r in sort_warrants(rows, WarrantSortField.SCORE, False)] == sorted(r.code for r in rows)
+
+
+def listing_of(r: WarrantRow) -> WarrantListing:
+    return WarrantListing(r.code, r.name, r.owner, r.kind, r.issuer, r.maturity_date, r.list_date,
+                          r.last_trade_date, r.strike_price, r.conversion_ratio, r.lot_size, r.issue_size,
+                          r.recovery_price, r.upper_strike_price, r.lower_strike_price)
+
+
+@pytest.mark.parametrize("query, field, ascend", [
+    (WarrantQuery(), WarrantSortField.CODE, True),
+    (WarrantQuery(kinds=(1, 2), issuers=(1, 11)), WarrantSortField.STRIKE_PRICE, False),
+    (WarrantQuery(recovery_price=(300.0, None)), WarrantSortField.MATURITY_TIME, True),
+    (WarrantQuery(delta=(0.0, 1.0)), WarrantSortField.CODE, True),  # reads prices
+    (WarrantQuery(), WarrantSortField.VOLUME, False),  # sorts on prices
+])
+def test_screening_listings_equals_screening_rows(query: WarrantQuery, field: WarrantSortField,
+                                                  ascend: bool) -> None:
+    rows = book()
+    by_code = {r.code: r for r in rows}
+    built: list[str] = []
+
+    def build(chosen: list[WarrantListing]) -> list[WarrantRow]:
+        built.extend(x.code for x in chosen)
+        return [by_code[x.code] for x in chosen]
+
+    for begin in (0, 3):
+        built.clear()
+        got = screen_listings([listing_of(r) for r in rows], query, field, ascend, begin, 3, TODAY, build)
+        want = screen_warrants(rows, query, field, ascend, begin, 3, TODAY)
+        assert codes(got) == codes(want)
+        assert (got.last_page, got.all_count) == (want.last_page, want.all_count)
+        if field in STATIC_SORT_FIELDS and not needs_market_data(query):
+            assert sorted(built) == sorted(codes(got))  # only the page was priced

@@ -8,8 +8,10 @@ and enforces the documented rate limits and list caps.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
+import threading
 from typing import Any
 
 from openfutu.market.derivatives.options import ExerciseStyle, OptionRight
@@ -30,12 +32,14 @@ from openfutu.market.option_screen import (
 from openfutu.market.warrant_screen import (
     MAX_WARRANTS_PER_PAGE,
     IpoPeriod,
+    WarrantListing,
     WarrantQuery,
     WarrantRow,
     WarrantStatus,
     WarrantTrading,
     build_warrant_row,
-    screen_warrants,
+    screen_listings,
+    sort_field_of,
 )
 from openfutu.protocol.pb import (
     Qot_Common_pb2,
@@ -254,8 +258,8 @@ def chain_figures(market: Any, owner: Instrument, now: dt.datetime, need_volume:
 
 
 @handles(3209)
-def get_option_chain(ctx: RequestContext,
-                     c2s: Qot_GetOptionChain_pb2.C2S) -> Qot_GetOptionChain_pb2.S2C:
+async def get_option_chain(ctx: RequestContext,
+                           c2s: Qot_GetOptionChain_pb2.C2S) -> Qot_GetOptionChain_pb2.S2C:
     market, owner = _option_owner(ctx, c2s.owner)
     index_type = _index_option_type(owner, c2s)
     begin = parse_time(c2s.beginTime, "beginTime", end=False).date()
@@ -274,12 +278,18 @@ def get_option_chain(ctx: RequestContext,
     data_filter = _data_filter(c2s)
     ctx.gateway.services.check_rate(OPTION_CHAIN_RATE, user_key(ctx))
     now = ctx.gateway.services.clock.now()
-    instruments = {i.code: i for i in market.universe.options_of(owner.code, today)}
-    contracts = [option_contract(i, market) for i in instruments.values()]
     need_volume = data_filter is not None and (data_filter.vol_min is not None or data_filter.vol_max is not None)
-    spot, figures = chain_figures(market, owner, now, need_volume)
-    chain = screen_option_chain(contracts, spot, begin, end, OptionTypeFilter(kind),
-                                OptionCondition(condition), index_type, data_filter, figures)
+
+    def screen() -> tuple[dict[str, Instrument], Any]:
+        instruments = {i.code: i for i in market.universe.options_of(owner.code, today)}
+        contracts = [option_contract(i, market) for i in instruments.values()]
+        spot, figures = chain_figures(market, owner, now, need_volume)
+        return instruments, screen_option_chain(contracts, spot, begin, end, OptionTypeFilter(kind),
+                                                OptionCondition(condition), index_type, data_filter,
+                                                figures)
+
+    # a volume filter quotes every contract: keep the event loop free meanwhile
+    instruments, chain = await asyncio.to_thread(screen)
     tz = _tz_of(market, owner.code)
     s2c = Qot_GetOptionChain_pb2.S2C()
     for expiry in chain:
@@ -341,45 +351,68 @@ def _street_volume(inst: Instrument, issue_size: int, seed: int) -> int:
     return int(issue_size * share)
 
 
-def warrant_rows(ctx: RequestContext, market: Any, owner_code: str | None) -> list[WarrantRow]:
-    """get_warrant rows of every live warrant of ``owner_code`` (all when None),
-    cached per minute of market time since building them quotes every warrant."""
-    now = ctx.gateway.services.clock.now()
-    minute = int(now.timestamp()) // 60
-    cache: dict[tuple[str | None, int], list[WarrantRow]] = ctx.gateway.services.component(
-        "warrant_rows", lambda services: {})
-    hit = cache.get((owner_code, minute))
-    if hit is not None:
-        return hit
-    for key in [k for k in cache if k[1] != minute]:
-        del cache[key]
-    today = now.astimezone(HKT).date()
-    spots: dict[str, float] = {}
-    rows: list[WarrantRow] = []
-    for inst in market.universe.warrants_of(owner_code, today):
-        t = inst.terms
-        owner = str(inst.owner)
-        if owner not in spots:
-            spots[owner] = market.quote(owner, now).last_price
-        q = market.quote(inst.code, now)
-        bid, ask = market.books.best_bid_ask(inst.code, now)
+def warrant_listing(inst: Instrument) -> WarrantListing:
+    t = inst.terms
+    return WarrantListing(
+        code=inst.code, name=inst.name, owner=str(inst.owner), kind=WarrantKind(int(t.warrant_type)),
+        issuer=int(t.issuer), maturity_date=t.maturity_date, list_date=t.listing_date,
+        last_trade_date=t.last_trade_date,
+        strike_price=0.0 if int(t.warrant_type) == WarrantKind.INLINE else float(t.strike_price),
+        conversion_ratio=float(t.conversion_ratio), lot_size=int(inst.lot_size),
+        issue_size=int(t.issue_size), recovery_price=t.call_price,
+        upper_strike_price=t.upper_strike_price, lower_strike_price=t.lower_strike_price)
+
+
+class WarrantRowCache:
+    """get_warrant rows by code for one minute of market time: building a row
+    quotes the warrant, its book and its underlying."""
+
+    def __init__(self) -> None:
+        self._minute = -1
+        self._rows: dict[str, WarrantRow] = {}
+        self._lock = threading.Lock()
+
+    def rows(self, market: Any, now: dt.datetime, listings: list[WarrantListing]) -> list[WarrantRow]:
+        minute = int(now.timestamp()) // 60
+        with self._lock:
+            if minute != self._minute:
+                self._minute, self._rows = minute, {}
+            known = dict(self._rows)
+        spots: dict[str, float] = {}
+        out = []
+        for listing in listings:
+            row = known.get(listing.code)
+            if row is None:
+                row = self._build(market, now, listing, spots)
+                with self._lock:
+                    if self._minute == minute:
+                        self._rows[listing.code] = row
+            out.append(row)
+        return out
+
+    @staticmethod
+    def _build(market: Any, now: dt.datetime, listing: WarrantListing, spots: dict[str, float]) -> WarrantRow:
+        if listing.owner not in spots:
+            spots[listing.owner] = market.quote(listing.owner, now).last_price
+        q = market.quote(listing.code, now)
+        bid, ask = market.books.best_bid_ask(listing.code, now)
         trading = WarrantTrading(
             last_price=q.last_price, prev_close=q.prev_close_price, high=q.high_price, low=q.low_price,
             volume=int(q.volume), turnover=float(q.turnover),
             bid_price=bid.price if bid else 0.0, ask_price=ask.price if ask else 0.0,
             bid_volume=bid.volume if bid else 0, ask_volume=ask.volume if ask else 0,
             suspended=bool(q.is_suspended))
-        rows.append(build_warrant_row(
-            code=inst.code, name=inst.name, owner=owner, kind=t.warrant_type, issuer=int(t.issuer),
-            strike=float(t.strike_price), conversion_ratio=float(t.conversion_ratio),
-            lot_size=int(inst.lot_size), maturity_date=t.maturity_date, list_date=t.listing_date,
-            last_trade_date=t.last_trade_date, issue_size=int(t.issue_size),
-            street_volume=_street_volume(inst, int(t.issue_size), market.seed), trading=trading,
-            spot=spots[owner], now=now, call_price=t.call_price, lower_strike=t.lower_strike_price,
-            upper_strike=t.upper_strike_price, fallback_volatility=max(
-                market.universe.get(owner).volatility, 0.05)))
-    cache[(owner_code, minute)] = rows
-    return rows
+        inst = market.instrument(listing.code)
+        return build_warrant_row(
+            code=listing.code, name=listing.name, owner=listing.owner, kind=listing.kind,
+            issuer=listing.issuer, strike=float(inst.terms.strike_price),
+            conversion_ratio=listing.conversion_ratio, lot_size=listing.lot_size,
+            maturity_date=listing.maturity_date, list_date=listing.list_date,
+            last_trade_date=listing.last_trade_date, issue_size=listing.issue_size,
+            street_volume=_street_volume(inst, listing.issue_size, market.seed), trading=trading,
+            spot=spots[listing.owner], now=now, call_price=listing.recovery_price,
+            lower_strike=listing.lower_strike_price, upper_strike=listing.upper_strike_price,
+            fallback_volatility=max(market.universe.get(listing.owner).volatility, 0.05))
 
 
 def _fill_warrant(msg: Qot_GetWarrant_pb2.WarrantData, row: WarrantRow, tz: Any) -> None:
@@ -443,7 +476,8 @@ def _fill_warrant(msg: Qot_GetWarrant_pb2.WarrantData, row: WarrantRow, tz: Any)
 
 
 @handles(3210)
-def get_warrant(ctx: RequestContext, c2s: Qot_GetWarrant_pb2.C2S) -> Qot_GetWarrant_pb2.S2C:
+async def get_warrant(ctx: RequestContext, c2s: Qot_GetWarrant_pb2.C2S) -> Qot_GetWarrant_pb2.S2C:
+    services = ctx.gateway.services
     market = market_of(ctx)
     owner_code: str | None = None
     if c2s.HasField("owner") and c2s.owner.code:
@@ -455,19 +489,27 @@ def get_warrant(ctx: RequestContext, c2s: Qot_GetWarrant_pb2.C2S) -> Qot_GetWarr
         raise ApiError(f"num must be between 0 and {MAX_WARRANTS_PER_PAGE}")  # docs L4014
     if c2s.begin < 0:
         raise ApiError("begin must not be negative")
-    query = _warrant_query(c2s)
-    ctx.gateway.services.check_rate(WARRANT_RATE, user_key(ctx))
-    rows = warrant_rows(ctx, market, owner_code)
-    today = ctx.gateway.services.clock.now().astimezone(HKT).date()
     try:
-        page = screen_warrants(rows, query, c2s.sortField, c2s.ascend, c2s.begin, c2s.num, today,
-                               _next_trading_day(market, today))
+        sort_field_of(c2s.sortField)
     except ValueError as exc:
         raise ApiError(str(exc)) from None
+    query = _warrant_query(c2s)
+    services.check_rate(WARRANT_RATE, user_key(ctx))
+    now = services.clock.now()
+    today = now.astimezone(HKT).date()
+    cache: WarrantRowCache = services.component("warrant_rows", lambda s: WarrantRowCache())
+
+    def screen() -> Any:
+        listings = [warrant_listing(i) for i in market.universe.warrants_of(owner_code, today)]
+        return screen_listings(listings, query, c2s.sortField, c2s.ascend, c2s.begin, c2s.num, today,
+                               lambda chosen: cache.rows(market, now, chosen),
+                               _next_trading_day(market, today))
+
+    # pricing many warrants takes a while: keep the event loop free meanwhile
+    page = await asyncio.to_thread(screen)
     s2c = Qot_GetWarrant_pb2.S2C(lastPage=page.last_page, allCount=page.all_count)
-    tz = HKT
     for row in page.rows:
-        _fill_warrant(s2c.warrantDataList.add(), row, tz)
+        _fill_warrant(s2c.warrantDataList.add(), row, HKT)
     return s2c
 
 
