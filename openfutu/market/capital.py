@@ -9,7 +9,7 @@ A day's totals come from its daily bar; its minutes distribute those totals
 by their own turnover and direction, so the intraday series of a finished
 day ends exactly on the day's figure and the DAY/WEEK/MONTH history agrees
 with get_capital_distribution.  Only regular-session trading counts
-(docs L3238-L3240: no pre/after-market data).
+(docs L3240: no pre/after-market data).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ SIZE_CLASSES = ("super", "big", "mid", "small")
 _LEAN = np.array([0.35, 0.25, 0.05, -0.15])
 # Share of turnover whose aggressor side is known (the rest are neutral prints).
 _CLASSIFIED_SHARE = 0.92
-# Securities the API serves capital data for (docs L3236, L3315: stocks, warrants, funds).
+# Securities the API serves capital data for (docs L3238, L3313: stocks, warrants, funds).
 CAPITAL_FLOW_TYPES = frozenset({SecurityType.EQTY, SecurityType.WARRANT, SecurityType.BWRT,
                                 SecurityType.TRUST})
 
@@ -209,7 +209,7 @@ class CapitalFlowModel:
 
     def intraday(self, code: str, at: dt.datetime) -> CapitalFlowSeries:
         """Cumulative net inflow since the open, one item per elapsed minute of
-        the quote day (docs L3238: the intraday period covers the latest day)."""
+        the quote day (docs L3239: the intraday period covers the latest day)."""
         self._check(code)
         day = self.engine.session_day(code, at)
         if day is None:
@@ -226,7 +226,7 @@ class CapitalFlowModel:
     def history(self, code: str, period: PeriodType, start: dt.date, end: dt.date,
                 at: dt.datetime) -> CapitalFlowSeries:
         """Net inflow per day, week or month between ``start`` and ``end``
-        (inclusive), limited to the last year before ``at`` (docs L3237)."""
+        (inclusive), limited to the last year before ``at`` (docs L3239)."""
         self._check(code)
         period = PeriodType(period)
         if period not in (PeriodType.DAY, PeriodType.WEEK, PeriodType.MONTH):

@@ -104,7 +104,7 @@ def fails(reply: Any, *words: str) -> str:
 
 
 def exhaust(conn: RawConnection, proto_id: int, c2s: Any, rule: Any) -> None:
-    """The (n+1)-th request inside 30 s is refused (docs L177, L12134)."""
+    """The (n+1)-th request inside 30 s is refused (docs L177, L12136)."""
     for _ in range(rule.max_requests):
         ok(conn.request(proto_id, c2s))
     fails(conn.request(proto_id, c2s), "request rate too high")
@@ -410,7 +410,7 @@ def test_trading_days(conn: RawConnection) -> None:
     by_code = Qot_RequestTradeDate_pb2.C2S(market=1, beginTime="2025-07-01", endTime="2025-07-10")
     by_code.security.market, by_code.security.code = 11, "AAPL"
     us = [d.time for d in ok(conn.request(3219, by_code)).tradeDateList]
-    assert "2025-07-04" not in us and "2025-07-03" in us  # the code's market wins (docs L4926)
+    assert "2025-07-04" not in us and "2025-07-03" in us  # the code's market wins (docs L4934)
 
 
 def test_trading_days_window(conn: RawConnection) -> None:

@@ -33,7 +33,7 @@ def test_distribution_is_a_share_of_turnover(model: CapitalFlowModel) -> None:
                  d.out_super, d.out_big, d.out_mid, d.out_small))
     assert 0.85 * q.turnover <= total <= q.turnover
     assert min(d.in_super, d.in_big, d.in_mid, d.in_small) > 0
-    assert d.update_time.strftime("%H:%M:%S") == "15:59:59"  # like the docs' example (L3296)
+    assert d.update_time.strftime("%H:%M:%S") == "15:59:59"  # like the docs' example (docs L3302)
 
 
 def test_intraday_is_cumulative_and_ends_on_the_distribution(model: CapitalFlowModel) -> None:

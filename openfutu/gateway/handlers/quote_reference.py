@@ -423,7 +423,7 @@ def _unknown_static(target: Qot_Common_pb2.SecurityStaticInfo, sec: Qot_Common_p
 def get_static_info(ctx: RequestContext, c2s: Qot_GetStaticInfo_pb2.C2S) -> Qot_GetStaticInfo_pb2.S2C:
     market = _market(ctx)
     s2c = Qot_GetStaticInfo_pb2.S2C()
-    if len(c2s.securityList):  # docs L4664: a code list wins over market/type
+    if len(c2s.securityList):  # docs L4672: a code list wins over market/type
         for sec in c2s.securityList:
             inst = None
             try:
@@ -445,7 +445,7 @@ def get_static_info(ctx: RequestContext, c2s: Qot_GetStaticInfo_pb2.C2S) -> Qot_
         sec_type = SecurityType(c2s.secType)
     except ValueError:
         raise ApiError(f"unknown security type {c2s.secType}") from None
-    if sec_type == SecurityType.DRVT:  # docs L4662
+    if sec_type == SecurityType.DRVT:  # docs L4669
         raise ApiError("get_stock_basicinfo does not support SecurityType.DRVT; use get_option_chain")
     if sec_type == SecurityType.UNKNOWN:
         raise ApiError("get_stock_basicinfo needs a security type")
@@ -844,7 +844,7 @@ def trade_date_type(cal: Any, day: dt.date) -> int:
 def request_trade_date(ctx: RequestContext,
                        c2s: Qot_RequestTradeDate_pb2.C2S) -> Qot_RequestTradeDate_pb2.S2C:
     market = _market(ctx)
-    if c2s.HasField("security") and c2s.security.code:  # docs L4926: a code wins over the market
+    if c2s.HasField("security") and c2s.security.code:  # docs L4934: a code wins over the market
         from openfutu.market import calendars
 
         inst = _instrument(market, code_of(c2s.security))
