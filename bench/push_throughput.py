@@ -1,6 +1,7 @@
 """Push throughput of the gateway: pushes per second delivered to (a) a raw
 socket reader and (b) the official futu-api client with a parse-only
-handler, for 1, 100 and 1000 subscribed codes (QUOTE + TICKER + ORDER_BOOK).
+handler, for 1, 100 and 1000 subscribed codes (QUOTE + TICKER: 1000 codes
+use 2000 units, the top quota tier, docs L184-L187).
 
 The market clock is virtual and stepped by the bench as fast as the gateway
 can go, so the figures show the gateway's own limit; the time split between
@@ -26,7 +27,7 @@ from openfutu.gateway.testing import InProcessGateway, RawConnection
 from openfutu.protocol.pb import Qot_Sub_pb2
 
 START = dt.datetime(2025, 3, 4, 2, 0, tzinfo=dt.timezone.utc)  # 10:00 in Hong Kong
-SUBTYPES = [1, 4, 2]  # QUOTE, TICKER, ORDER_BOOK
+SUBTYPES = [1, 4]  # QUOTE, TICKER
 
 
 def bench_universe(folder: Path, count: int) -> Path:
@@ -93,9 +94,9 @@ class FutuCounter:
             return Handler()
 
         self.ctx = futu.OpenQuoteContext(host="127.0.0.1", port=port)
-        for base in (futu.StockQuoteHandlerBase, futu.TickerHandlerBase, futu.OrderBookHandlerBase):
+        for base in (futu.StockQuoteHandlerBase, futu.TickerHandlerBase):
             self.ctx.set_handler(counting(base))
-        types = [futu.SubType.QUOTE, futu.SubType.TICKER, futu.SubType.ORDER_BOOK]
+        types = [futu.SubType.QUOTE, futu.SubType.TICKER]
         for i in range(0, len(codes), 100):
             ret, err = self.ctx.subscribe(codes[i:i + 100], types, is_first_push=False)
             if ret != 0:
@@ -110,7 +111,7 @@ def run(n_codes: int, client: str, steps: int, step_seconds: float, folder: Path
     codes = [f"HK.{20000 + i:05d}" for i in range(n_codes)]
     with InProcessGateway(openfutu_clock="virtual", openfutu_clock_start=START.isoformat(),
                           openfutu_data_dir=str(folder / f"data-{n_codes}-{client}"),
-                          openfutu_universe_file=str(universe), openfutu_sub_quota=2000 if n_codes > 300 else 1000
+                          openfutu_universe_file=str(universe), openfutu_sub_quota=2000
                           ) as gw:
         hub = gw.gateway.push_hub
         gw.call(hub.stop)  # the bench steps the clock itself

@@ -457,6 +457,8 @@ class PushHub:
             self._offer((code, SUB_TICKER), ticks=u.ticks)
         if u.order_book is not None:
             self._offer((code, SUB_ORDER_BOOK), latest=u.order_book)
+        if u.odd_order_book is not None:
+            self._offer((code, SUB_ORDER_BOOK_ODD), latest=u.odd_order_book)
         if u.broker_queue is not None:
             self._offer((code, SUB_BROKER), latest=u.broker_queue)
         if u.time_share:
@@ -503,7 +505,7 @@ class PushHub:
             self.send_quotes([(code, latest)], targets)
         elif subtype == SUB_TICKER and ticks:
             self.send_ticks(code, ticks, targets)
-        elif subtype == SUB_ORDER_BOOK and latest is not None:
+        elif subtype in (SUB_ORDER_BOOK, SUB_ORDER_BOOK_ODD) and latest is not None:
             self.send_order_book(code, latest, targets)
         elif subtype == SUB_BROKER and latest is not None:
             self.send_broker_queue(code, latest, targets)
@@ -536,7 +538,7 @@ class PushHub:
 
     def send_order_book(self, code: str, book: OrderBook, targets: Iterable["ClientSession"]) -> None:
         targets = list(targets)
-        plain = [s for s in targets if not self._detailed(s, code)]
+        plain = [s for s in targets if book.odd_lot or not self._detailed(s, code)]
         detailed = [s for s in targets if s not in plain]
         name = self.name_of(code)[0]
         for group, with_details in ((plain, False), (detailed, True)):
@@ -600,10 +602,7 @@ class PushHub:
                     self.send_ticks(code, ticks, [session], PUSH_DATA_CACHE)
             elif subtype in (SUB_ORDER_BOOK, SUB_ORDER_BOOK_ODD):
                 odd = subtype == SUB_ORDER_BOOK_ODD
-                try:
-                    book = feed.books.order_book_at(code, at, 10, odd_lot=odd)
-                except (ValueError, KeyError):
-                    book = None
+                book = feed.odd_lot_book(code, at) if odd else feed.order_book(code, at)
                 if book is not None:
                     self.send_order_book(code, book, [session])
             elif subtype == SUB_BROKER:
@@ -701,6 +700,8 @@ def _interest_for(subtype: int, holdings: Sequence[Any]) -> Interest | None:
         return Interest(ticker=True, extended=extended)
     if subtype == SUB_ORDER_BOOK:
         return Interest(order_book=True)
+    if subtype == SUB_ORDER_BOOK_ODD:
+        return Interest(odd_book=True)
     if subtype == SUB_BROKER:
         return Interest(broker=True)
     if subtype == SUB_RT:

@@ -158,6 +158,23 @@ class Gateway:
         self.push(1003, program_status_notify(PROGRAM_STATUS_READY), [session])
         self.push(1003, conn_status_notify(True, True), [session])
 
+    def notify_quote_right(self) -> None:
+        """Notify QotRight (1003, type 4; docs L11229, L11294-L11302): the
+        account's quote rights, e.g. after request_highest_quote_right took
+        them back from another device."""
+        from openfutu.protocol.pb import Notify_pb2
+
+        from .handlers.system import QOT_RIGHT_LEVEL1, QOT_RIGHT_LEVEL2
+
+        s2c = Notify_pb2.S2C(type=4)  # Notify.NotifyType_QotRight
+        r = s2c.qotRight
+        r.hkQotRight = r.usQotRight = r.cnQotRight = QOT_RIGHT_LEVEL2
+        r.hkOptionQotRight = r.hkFutureQotRight = r.usOptionQotRight = QOT_RIGHT_LEVEL2
+        r.hasUSOptionQotRight = True
+        r.usFutureQotRight = r.sgFutureQotRight = r.jpFutureQotRight = QOT_RIGHT_LEVEL1
+        r.shQotRight = r.szQotRight = QOT_RIGHT_LEVEL2
+        self.notify(s2c)
+
     def notify(self, s2c: Message) -> None:
         """Notify (1003) to every connection that asked for notifications."""
         self.push(1003, s2c, (s for s in self.sessions.values() if s.recv_notify))

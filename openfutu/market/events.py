@@ -47,6 +47,7 @@ class Interest:
     klines: frozenset[tuple[KLType, AuType]] = frozenset()
     extended: bool = False
     book_depth: int = 10
+    odd_book: bool = False  # HK odd-lot book
 
     def merge(self, other: "Interest") -> "Interest":
         return Interest(
@@ -58,6 +59,7 @@ class Interest:
             self.klines | other.klines,
             self.extended or other.extended,
             max(self.book_depth, other.book_depth),
+            self.odd_book or other.odd_book,
         )
 
 
@@ -70,13 +72,14 @@ class SecurityUpdate:
     quote: Quote | None = None
     ticks: list[Tick] = field(default_factory=list)
     order_book: OrderBook | None = None
+    odd_order_book: OrderBook | None = None
     broker_queue: BrokerQueue | None = None
     time_share: list[TimeSharePoint] = field(default_factory=list)
     bars: dict[tuple[KLType, AuType], list[KLine]] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         return (self.quote is None and not self.ticks and self.order_book is None
-                and self.broker_queue is None and not self.time_share and not self.bars)
+                and self.odd_order_book is None and self.broker_queue is None and not self.time_share and not self.bars)
 
 
 @dataclass(slots=True)
@@ -162,6 +165,12 @@ class MarketFeed:
         except (ValueError, KeyError):
             return None
 
+    def odd_lot_book(self, code: str, at: dt.datetime, depth: int = 10) -> OrderBook | None:
+        try:
+            return self.books.order_book_at(code, at, depth, odd_lot=True)
+        except (ValueError, KeyError):
+            return None  # odd-lot books exist for HK only
+
     def broker_queue(self, code: str, at: dt.datetime) -> BrokerQueue | None:
         try:
             return self.books.broker_queue_at(code, at)
@@ -244,8 +253,11 @@ class MarketFeed:
             cur.quote_seen = True
         second = int(ts)
         if second != cur.book_second and (cur.book_dirty or cur.broker_dirty):
-            if want.order_book and cur.book_dirty:
-                update.order_book = self.order_book(code, at, want.book_depth)
+            if cur.book_dirty:
+                if want.order_book:
+                    update.order_book = self.order_book(code, at, want.book_depth)
+                if want.odd_book:
+                    update.odd_order_book = self.odd_lot_book(code, at, want.book_depth)
                 cur.book_dirty = False
             if want.broker and cur.broker_dirty:
                 update.broker_queue = self.broker_queue(code, at)

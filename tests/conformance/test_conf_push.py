@@ -257,3 +257,19 @@ def test_price_reminder_push(gateway, quote_ctx):
     assert data["code"] == "HK.00700" and data["key"] == key
     assert data["reminder_type"] == "PRICE_UP" and data["note"] == "above"
     assert data["set_value"] == round(q.last_price - 1, 3)
+
+
+def test_quote_right_notify(gateway, quote_ctx):
+    got = []
+
+    class Notified(futu.SysNotifyHandlerBase):
+        def on_recv_rsp(self, rsp_pb):
+            result = super().on_recv_rsp(rsp_pb)
+            got.append(result)
+            return result
+
+    quote_ctx.set_handler(Notified())
+    gateway.call(gateway.gateway.notify_quote_right)
+    wait_for(lambda: any(r[1][0] == futu.SysNotifyType.QOT_RIGHT for r in got if r[0] == futu.RET_OK))
+    (ret, (kind, _sub, msg)), = [r for r in got if r[1][0] == futu.SysNotifyType.QOT_RIGHT]
+    assert msg["hk_qot_right"] == "LV2" and msg["us_qot_right"] == "LV2"

@@ -293,3 +293,45 @@ def test_closed_connection_stops_pushes_and_frees_quota_after_a_minute(gateway):
         assert info.totalUsedQuota == 0
     finally:
         other.close()
+
+
+def test_odd_lot_book_pushes(gateway):
+    conn = connect(gateway)
+    try:
+        assert sub(conn, ["00700"], [22]).retType == 0  # SubType_OrderBook_Odd
+        (p, r), = pushes(conn, 1)
+        assert p == 3013 and r.s2c.orderBookType == 1
+        step(gateway, 0)
+        step(gateway, 120)
+        (p, r), = pushes(conn, 1)
+        expected = SmallMarket().books.order_book_at("HK.00700", gateway.clock.at, 10, odd_lot=True)
+        assert p == 3013 and r.s2c.orderBookType == 1
+        assert [b.volume for b in r.s2c.orderBookBidList] == [lv.volume for lv in expected.bids]
+        reply = conn.request(3012, _sec(Qot_GetOrderBook_pb2.C2S(num=3, orderBookType=1)))
+        assert reply.retType == 0 and reply.s2c.orderBookType == 1
+    finally:
+        conn.close()
+
+
+def test_only_once_reminder_fires_once_and_switches_off(gateway):
+    from openfutu.gateway.userdata import PriceReminder
+
+    market = SmallMarket()
+    conn = connect(gateway)
+    try:
+        q = market.quote("HK.00700", HK_MORNING)
+
+        def add() -> None:
+            store = gateway.gateway.services.userdata
+            store.set_reminder("HK.00700", 1, None,
+                               PriceReminder(0, "HK.00700", 7, 3, 1000.0, "vol"), 77)  # VOLUME_UP, ONLY_ONCE
+
+        gateway.call(add)
+        step(gateway, 1)
+        (p, r), = pushes(conn, 1)
+        assert p == 3019 and r.s2c.key == 77 and r.s2c.type == 7
+        assert r.s2c.curValue >= 1000 and r.s2c.price > 0 and q.volume >= 0
+        enabled = gateway.call(lambda: gateway.gateway.services.userdata.reminders()[0].enabled)
+        assert enabled is False
+    finally:
+        conn.close()
