@@ -20,7 +20,9 @@ from openfutu.market.derivatives.options import ExerciseStyle, OptionRight, opti
 from openfutu.market.derivatives.surface import VolatilitySurface
 from openfutu.market.derivatives.warrants import (
     WarrantKind,
+    cbbc_residual_value,
     cbbc_value,
+    first_knock_out,
     inline_warrant_value,
     warrant_value,
 )
@@ -79,6 +81,8 @@ class DerivativePriceEngine(PriceEngine):
         super().__init__(seed, universe, **kwargs)
         self.universe = universe
         self._surfaces: dict[str, VolatilitySurface] = {}
+        self._knock_outs: dict[str, tuple[dt.date, dt.date | None]] = {}
+        self._zones: dict[str, Any] = {}
 
     # ------------------------------------------------------------- model
 
@@ -98,7 +102,9 @@ class DerivativePriceEngine(PriceEngine):
 
     def _expiry_instant(self, inst: Instrument, day: dt.date) -> float:
         """Epoch seconds of the contract's end (its last day's close, UTC approx.)."""
-        tz = self.timezone(inst.code)
+        tz = self._zones.get(inst.code)
+        if tz is None:
+            tz = self._zones[inst.code] = self.timezone(inst.code)
         close = dt.datetime.combine(day, dt.time(16, 0), tz)
         return close.timestamp()
 
@@ -149,6 +155,32 @@ class DerivativePriceEngine(PriceEngine):
                                          rate, q)
         return np.asarray(value, float)
 
+    def knock_out_day(self, inst: Instrument, through: dt.date | None = None) -> dt.date | None:
+        """Trading day on which a CBBC's underlying first touched its call
+        price since listing (the mandatory call event), looking no later than
+        ``through`` (default: the universe's today), else None."""
+        terms = inst.terms
+        if not isinstance(terms, WarrantTerms) or terms.call_price is None:
+            return None
+        horizon = min(terms.last_trade_date, through or self.universe.today())
+        hit = self._knock_outs.get(inst.code)
+        if hit is not None and (hit[1] is not None or hit[0] >= horizon):
+            return hit[1] if hit[1] is None or hit[1] <= horizon else None
+        under = self._underlying_code(inst)
+        result: dt.date | None = None
+        if under is not None and horizon >= inst.listing_date:
+            # only the underlying's history up to the horizon: never extend its
+            # series into years nobody asked for
+            us = self.daily_series(under, horizon)
+            a = int(np.searchsorted(us.ordinals, inst.listing_date.toordinal(), side="left"))
+            b = int(np.searchsorted(us.ordinals, horizon.toordinal(), side="right"))
+            bull = terms.warrant_type == WarrantKind.BULL
+            path = us.low[a:b] if bull else us.high[a:b]
+            k = first_knock_out(path, terms.call_price, terms.warrant_type)
+            result = us.days[a + k] if k is not None else None
+        self._knock_outs[inst.code] = (horizon, result)
+        return result
+
     def _tick_floor(self, inst: Instrument) -> float:
         return self.tick_rules.tick_size(inst, 0.0)
 
@@ -175,20 +207,43 @@ class DerivativePriceEngine(PriceEngine):
             first = float(us.open[0])
             uo, uh, ul, uc = (np.where(ok, x, first) for x in (uo, uh, ul, uc))
         when = np.array([self._expiry_instant(inst, d) for d in base.days])
-        f = [self.model_values(inst, x, when, base.days) for x in (uo, uh, ul, uc)]
+        n = len(base.days)
+        flat = self.model_values(inst, np.concatenate([uo, uh, ul, uc]), np.tile(when, 4), base.days * 4)
+        f = [flat[k * n:(k + 1) * n] for k in range(4)]
         o, h, lo, c = f
         hi = np.maximum.reduce(f)
         low = np.minimum.reduce(f)
         snap = self.tick_rules.snap
         floor = self._tick_floor(inst)
         o, c, hi, low = (np.maximum(snap(inst, np.maximum(x, floor)), floor) for x in (o, c, hi, low))
+        volume = base.volume
+        called = self.knock_out_day(inst, base.days[-1])
+        if called is not None:
+            # after the call event only the residual value is left; no trading
+            t: WarrantTerms = inst.terms  # type: ignore[assignment]
+            k = base.days.index(called) if called in base.days else int(np.searchsorted(ords, called.toordinal()))
+            j = int(np.searchsorted(us.ordinals, called.toordinal()))
+            window = np.concatenate([us.low[j:j + 2], us.high[j:j + 2]])
+            bull = t.warrant_type == WarrantKind.BULL
+            settle = us.low[j:j + 2] if bull else us.high[j:j + 2]
+            residual = cbbc_residual_value(t.strike_price, t.conversion_ratio, t.warrant_type,
+                                           settle if settle.size else window)
+            residual = max(float(snap(inst, np.array([max(residual, floor)]))[0]), floor)
+            if k < n:
+                c[k] = low[k] = residual
+                o[k] = max(o[k], residual)
+                hi[k] = max(hi[k], o[k])
+                for arr in (o, hi, low, c):
+                    arr[k + 1:] = residual
+                volume = volume.copy()
+                volume[k + 1:] = 0
         hi = np.maximum.reduce([hi, o, c])
         low = np.minimum.reduce([low, o, c])
         prev = np.empty_like(c)
         prev[1:] = c[:-1]
         prev[0] = o[0]
-        turnover = base.volume * (o + hi + low + c) / 4.0
-        series = DailySeries(base.days, base.ordinals, o, hi, low, c, prev, base.volume, turnover)
+        turnover = volume * (o + hi + low + c) / 4.0
+        series = DailySeries(base.days, base.ordinals, o, hi, low, c, prev, volume, turnover)
         series.cum_high = np.maximum.accumulate(hi)
         series.cum_low = np.minimum.accumulate(low)
         return series
@@ -209,6 +264,9 @@ class DerivativePriceEngine(PriceEngine):
             um = None
         if um is None or not len(um):
             return base
+        called = self.knock_out_day(inst, day)
+        if called is not None and day >= called:
+            return self._called_minutes(inst, base, series, i, called == day)
         # the underlying's price at each of our minute boundaries
         t_open = base.starts.astype(float)
         t_close = t_open + 60.0
@@ -223,9 +281,12 @@ class DerivativePriceEngine(PriceEngine):
         kk = np.minimum(k, len(um) - 1)
         sh = np.where(inside, np.maximum(um.high[kk], np.maximum(so, sc)), np.maximum(so, sc))
         sl = np.where(inside, np.minimum(um.low[kk], np.minimum(so, sc)), np.minimum(so, sc))
-        when = np.full(base.starts.size, self._expiry_instant(inst, day))
-        days = [day] * base.starts.size
-        vals = [self.model_values(inst, x, when, days) for x in (so, sh, sl, sc)]
+        # one valuation instant per day: price each distinct underlying level once
+        levels, back = np.unique(np.round(np.concatenate([so, sh, sl, sc]), 6), return_inverse=True)
+        when = np.full(levels.size, self._expiry_instant(inst, day))
+        priced = self.model_values(inst, levels, when, [day] * levels.size)[back]
+        n = base.starts.size
+        vals = [priced[k * n:(k + 1) * n] for k in range(4)]
         mo, mc = vals[0], vals[3]
         mh, ml = np.maximum.reduce(vals), np.minimum.reduce(vals)
         snap = self.tick_rules.snap
@@ -237,6 +298,19 @@ class DerivativePriceEngine(PriceEngine):
         ml = np.minimum.reduce([ml, mo, mc])
         tov = base.volume * (mo + mh + ml + mc) / 4.0
         return MinuteSeries(code, day, base.starts, mo, mh, ml, mc, base.volume, tov, base.sessions, base.tz)
+
+    def _called_minutes(self, inst: Instrument, base: MinuteSeries, series: DailySeries, i: int,
+                        event_day: bool) -> MinuteSeries:
+        """Minutes of a called CBBC: on the event day a straight fall from the
+        open to the residual value; afterwards flat and without trades."""
+        n = base.starts.size
+        o, c = float(series.open[i]), float(series.close[i])
+        path = self.tick_rules.snap(inst, np.linspace(o, c, n + 1)) if event_day else np.full(n + 1, c)
+        mo, mc = path[:-1].copy(), path[1:].copy()
+        vol = base.volume if event_day else np.zeros(n, dtype=np.int64)
+        mh, ml = np.maximum(mo, mc), np.minimum(mo, mc)
+        tov = vol * (mo + mc) / 2.0
+        return MinuteSeries(base.code, base.day, base.starts, mo, mh, ml, mc, vol, tov, base.sessions, base.tz)
 
     def _extended_minutes(self, code: str, day: dt.date) -> list[MinuteSeries]:
         inst = self.instrument(code)
@@ -260,6 +334,7 @@ class SimulatedMarket:
         self.klines = KLineSource(self.prices)
         self.universe.bind_spot_source(self._spot_before)
         self.universe.bind_today(self._today)
+        self.universe.bind_knock_out_source(self.prices.knock_out_day)
 
     # ------------------------------------------------------------- time
 
@@ -347,16 +422,18 @@ class SimulatedMarket:
         return self.quote(target, at).last_price
 
     def model_price(self, code: str, at: dt.datetime | None = None) -> float:
-        """Fair value of a derivative from its underlying's last price at ``at``
-        (what the quote's bars are built from, without tick rounding)."""
+        """Fair value of a derivative from its underlying's last price at ``at``,
+        valued at the close of the trading day as the bars are (no tick rounding)."""
         inst = self.instrument(code)
         when = self._at(at)
         under = self.prices._underlying_code(inst)
         if under is None:
             raise ValueError(f"{code} is not a derivative priced from an underlying")
         spot = self.quote(under, when).last_price
-        day = when.astimezone(self.prices.timezone(code)).date()
-        return float(self.prices.model_values(inst, np.array([spot]), np.array([when.timestamp()]), [day])[0])
+        day = self.prices.session_day(code, when) or when.astimezone(self.prices.timezone(code)).date()
+        # bars value a whole trading day at its close (time decay steps daily)
+        instant = self.prices._expiry_instant(inst, day)
+        return float(self.prices.model_values(inst, np.array([spot]), np.array([instant]), [day])[0])
 
     def option_price(self, code: str, at: dt.datetime | None = None) -> float:
         """Model price of an option, warrant or futures contract (see model_price)."""

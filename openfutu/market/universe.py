@@ -30,6 +30,7 @@ from openfutu.market.derivatives.options import ExerciseStyle, OptionRight
 from openfutu.market.derivatives.warrants import WarrantKind
 from openfutu.market.model import (
     MARKET_BY_PREFIX,
+    PREFIX_BY_MARKET,
     Instrument,
     QotMarket,
     SecurityCode,
@@ -382,9 +383,10 @@ class Universe:
         self._plates: dict[str, Plate] = {}
         self._index_members: dict[str, tuple[str, ...]] = dict(index_members or {})
         self._derived: dict[str, Instrument] = {}
-        self._chains: dict[tuple[str, dt.date], tuple[Instrument, ...]] = {}
+        self._chains: dict[tuple[str, dt.date, int], tuple[Instrument, ...]] = {}
         self._warrant_months: dict[tuple[str, int], tuple[Instrument, ...]] = {}
         self._spot: SpotSource | None = None
+        self._knock_out: Callable[[Instrument], dt.date | None] | None = None
         self._today = today or dt.date.today
         self._owner_plates: dict[str, list[str]] = {}
         self._roll_cache: dict[tuple[str, int, int], list[dt.date]] = {}
@@ -407,6 +409,11 @@ class Universe:
         self._derived.clear()
         self._chains.clear()
         self._warrant_months.clear()
+
+    def bind_knock_out_source(self, source: Callable[[Instrument], dt.date | None] | None) -> None:
+        """Day a CBBC was called (its underlying touched the call price), or
+        None; called CBBCs leave ``warrants_of`` from the next day on."""
+        self._knock_out = source
 
     def bind_today(self, today: Callable[[], dt.date]) -> None:
         """Where "today" comes from when a derivative lookup gives no date."""
@@ -660,15 +667,30 @@ class Universe:
                 pass
         return inst.reference_price if inst is not None else 1.0
 
-    def _chain(self, owner: Instrument, expiry: dt.date, cycle: ExpirationCycle, listed: dt.date) -> tuple[Instrument, ...]:
-        key = (owner.code, expiry)
+    def _chain(self, owner: Instrument, expiry: dt.date, cycle: ExpirationCycle, listed: dt.date,
+               today: dt.date | None = None) -> tuple[Instrument, ...]:
+        """Contracts of one expiry as listed by ``today``: a strike grid around
+        the underlying's price on the listing day, widened on the first
+        business day of every later month so that strikes follow the price
+        (each added strike is listed that day)."""
+        seen_by = min(today or self.today(), expiry)
+        refresh = [listed]
+        y, m = listed.year, listed.month
+        while True:
+            y, m = _add_months(y, m, 1)
+            first = dt.date(y, m, 1)
+            while not _is_weekday(first):
+                first += dt.timedelta(1)
+            if first > seen_by:
+                break
+            refresh.append(first)
+        key = (owner.code, expiry, len(refresh))
         hit = self._chains.get(key)
         if hit is not None:
             return hit
         root, short = self._option_root(owner.code) or (owner.security.code, owner.security.code)
         hk = owner.security.market == QotMarket.HK_SECURITY
         is_index = owner.sec_type == SecurityType.INDEX
-        spot = self._spot_on(owner.code, listed)
         if hk:
             contract_size = 50.0 if is_index else float(owner.lot_size)  # HSI options: HK$50 per point
             currency = "HKD"
@@ -676,23 +698,36 @@ class Universe:
             contract_size = 100.0  # US equity options: 100 shares
             currency = "USD"
         style = ExerciseStyle.EUROPEAN if is_index else ExerciseStyle.AMERICAN
+        step = _strike_step(self._spot_on(owner.code, listed))
+        first_listed: dict[float, tuple[dt.date, float]] = {}
+        for day in refresh:
+            spot = self._spot_on(owner.code, day)
+            center = round(spot / step) * step
+            for k in range(-10, 11):
+                strike = round(center + k * step, 4)
+                if strike > 0 and strike not in first_listed:
+                    first_listed[strike] = (day, spot)
         out = []
-        for strike in _strike_grid(spot, 10):
+        for strike in sorted(first_listed):
+            day, spot = first_listed[strike]
             for right, letter, cn in ((OptionRight.CALL, "C", "购"), (OptionRight.PUT, "P", "沽")):
                 body = f"{root}{expiry:%y%m%d}{letter}{_strike_text(strike)}"
-                sec = SecurityCode(owner.security.market, body)
-                name = (f"{short} {expiry:%y%m%d} {strike:.2f} {cn}" if hk
-                        else f"{short} {expiry:%y%m%d} {strike:.2f}{letter}")
-                terms = OptionTerms(owner.security, right, strike, expiry, contract_size, style,
-                                    IndexOptionType.NORMAL if is_index else IndexOptionType.NONE, cycle, root)
-                ref = max(abs(spot - strike) * 0.1, spot * 0.01)
-                out.append(Instrument(sec, name, SecurityType.DRVT, int(contract_size), currency, listed, ref,
-                                      owner.volatility, int(ExchType.HK_HKEX if hk else ExchType.US_OPTION),
-                                      owner=owner.security, terms=terms))
+                code = f"{PREFIX_BY_MARKET[owner.security.market]}.{body}"
+                inst = self._derived.get(code)
+                if inst is None:
+                    name = (f"{short} {expiry:%y%m%d} {strike:.2f} {cn}" if hk
+                            else f"{short} {expiry:%y%m%d} {strike:.2f}{letter}")
+                    terms = OptionTerms(owner.security, right, strike, expiry, contract_size, style,
+                                        IndexOptionType.NORMAL if is_index else IndexOptionType.NONE, cycle, root)
+                    ref = max(abs(spot - strike) * 0.1, spot * 0.01)
+                    inst = Instrument(SecurityCode(owner.security.market, body), name, SecurityType.DRVT,
+                                      int(contract_size), currency, day, ref, owner.volatility,
+                                      int(ExchType.HK_HKEX if hk else ExchType.US_OPTION),
+                                      owner=owner.security, terms=terms)
+                    self._derived[code] = inst
+                out.append(inst)
         chain = tuple(out)
         self._chains[key] = chain
-        for inst in chain:
-            self._derived[inst.code] = inst
         return chain
 
     def option_expiries(self, owner_code: str, today: dt.date | None = None) -> list[dt.date]:
@@ -716,9 +751,10 @@ class Universe:
         if self._option_root(owner_code) is None:
             return []
         out: list[Instrument] = []
-        for e, cycle, listed in self._option_schedule(owner, today or self.today()):
+        day = today or self.today()
+        for e, cycle, listed in self._option_schedule(owner, day):
             if expiry is None or e == expiry:
-                out.extend(self._chain(owner, e, cycle, listed))
+                out.extend(c for c in self._chain(owner, e, cycle, listed, day) if c.listing_date <= day)
         return out
 
     def option_owners(self) -> list[str]:
@@ -749,8 +785,9 @@ class Universe:
             slots_in_family = sum(1 for k, _ in _WARRANT_SLOTS if _family(k) == fam)
             f_idx = sum(1 for k, _ in _WARRANT_SLOTS[:s_idx] if _family(k) == fam)
             per_month = slots_in_family * len(owners)
-            span = _WARRANT_CODE_SPAN[fam]
-            number = _WARRANT_CODE_BASE[fam] + ((month_index * per_month) % span) + o_idx * slots_in_family + f_idx
+            period = _WARRANT_CODE_SPAN[fam] // per_month  # months before a code is reused
+            number = (_WARRANT_CODE_BASE[fam] + (month_index % period) * per_month
+                      + o_idx * slots_in_family + f_idx)
             code = f"{number:05d}"
             life = 4 + int(u * (20 if fam == "DW" else 14))  # months
             if fam == "INLINE":
@@ -797,7 +834,18 @@ class Universe:
                                   owner=owner.security, terms=terms))
         value = tuple(out)
         self._warrant_months[key] = value
+        for inst in value:
+            old = self._derived.get(inst.code)
+            if old is None or old.listing_date < inst.listing_date:
+                self._derived[inst.code] = inst
         return value
+
+    def _called_before(self, inst: Instrument, day: dt.date) -> bool:
+        t: WarrantTerms = inst.terms  # type: ignore[assignment]
+        if self._knock_out is None or t.call_price is None:
+            return False
+        called = self._knock_out(inst)
+        return called is not None and called < day
 
     def warrants_of(self, owner_code: str | None, today: dt.date | None = None) -> list[Instrument]:
         """HK warrants, CBBCs and inline warrants listed on or before ``today``
@@ -816,7 +864,7 @@ class Universe:
             for mi in range(now_index - _WARRANT_LIFE_MONTHS, now_index + 1):
                 for inst in self._warrants_issued(owner, mi):
                     t: WarrantTerms = inst.terms  # type: ignore[assignment]
-                    if inst.listing_date <= day <= t.last_trade_date:
+                    if inst.listing_date <= day <= t.last_trade_date and not self._called_before(inst, day):
                         out.append(inst)
         # a recycled code: keep the newest issue
         latest: dict[str, Instrument] = {}
@@ -981,20 +1029,30 @@ class Universe:
         return self._find_option(prefix, body)
 
     def _find_warrant(self, code: str) -> Instrument | None:
-        self.warrants_of(None)
-        hit = self._derived.get(code)
-        if hit is not None:
-            return hit
-        # an expired or recycled code: the newest issue that used it
+        """Decode a warrant code to its issuance slot: family range, month of
+        issue (the latest month not after today that used the code), owner
+        and product slot."""
+        number = int(code.partition(".")[2])
+        owners = list(catalog.WARRANT_OWNERS)
         day = self.today()
         now_index = day.year * 12 + day.month - 1
-        for mi in range(now_index, now_index - 240, -1):
-            for owner in catalog.WARRANT_OWNERS:
-                if owner not in self._static:
-                    continue
-                for inst in self._warrants_issued(owner, mi):
-                    if inst.code == code:
-                        return inst
+        for fam, base in _WARRANT_CODE_BASE.items():
+            if not base <= number < base + _WARRANT_CODE_SPAN[fam]:
+                continue
+            slots = [i for i, (k, _) in enumerate(_WARRANT_SLOTS) if _family(k) == fam]
+            per_month = len(slots) * len(owners)
+            period = _WARRANT_CODE_SPAN[fam] // per_month
+            r = number - base
+            month_mod, within = divmod(r, per_month)
+            if month_mod >= period:
+                return None
+            owner = owners[within // len(slots)]
+            if owner not in self._static:
+                return None
+            month_index = now_index - ((now_index - month_mod) % period)
+            for inst in self._warrants_issued(owner, month_index):
+                if inst.code == code:
+                    return inst
         return None
 
     def _find_option(self, prefix: str, body: str) -> Instrument | None:
@@ -1017,15 +1075,14 @@ class Universe:
             return None
         owner = self._static[owner_code]
         # the expiry must be on the schedule as seen on some day before it
-        for e, cycle, listed in self._option_schedule(owner, min(expiry, self.today())):
-            if e == expiry:
-                self._chain(owner, e, cycle, listed)
-                return self._derived.get(f"{prefix}.{body}")
-        # past expiries outside today's window: seen from its own expiry day
-        for e, cycle, listed in self._option_schedule(owner, expiry):
-            if e == expiry:
-                self._chain(owner, e, cycle, listed)
-                return self._derived.get(f"{prefix}.{body}")
+        day = min(expiry, self.today())
+        for seen in (day, expiry):  # an expired contract: as listed on its last day
+            for e, cycle, listed in self._option_schedule(owner, seen):
+                if e == expiry:
+                    self._chain(owner, e, cycle, listed, seen)
+                    hit = self._derived.get(f"{prefix}.{body}")
+                    if hit is not None:
+                        return hit
         return None
 
     # ------------------------------------------------------------- IPOs

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from openfutu.market.model import MarketState, QotMarket
@@ -147,3 +148,37 @@ def test_model_price_needs_a_derivative(market: SimulatedMarket) -> None:
         market.model_price("HK.00700")
     assert market.underlying_price(market.universe.options_of("HK.00700")[0].code) == \
         market.quote("HK.00700").last_price
+
+
+def test_called_cbbcs_leave_the_list_and_keep_their_residual() -> None:
+    market = SimulatedMarket(seed=7, clock=FixedClock(AT))
+    uni = market.universe
+    called = []
+    for mi in range(2024 * 12, 2025 * 12 + 10):
+        for inst in uni._warrants_issued("HK.00700", mi):
+            day = market.prices.knock_out_day(inst)
+            if day is not None and day < AT.date() - dt.timedelta(days=3):
+                called.append((inst, day))
+    assert called, "a year of CBBCs with ~10% cushions should see some calls"
+    listed = {w.code: w for w in uni.warrants_of("HK.00700")}
+    for inst, day in called:
+        t = inst.terms
+        under = market.prices.daily_series("HK.00700", day)
+        j = under.index_of(day)
+        touched = under.low[j] <= t.call_price if t.warrant_type == WarrantKind.BULL else under.high[j] >= t.call_price
+        assert touched
+        assert listed.get(inst.code) is not inst
+        series = market.prices.daily_series(inst.code, AT.date())
+        k = series.index_of(day)
+        assert np.all(series.close[k:] == series.close[k]) and np.all(series.volume[k + 1:] == 0)
+
+
+def test_option_chain_follows_the_price() -> None:
+    market = SimulatedMarket(seed=7, clock=FixedClock(AT))
+    spot = market.quote("HK.00700").last_price
+    for expiry in market.universe.option_expiries("HK.00700"):
+        strikes = sorted({o.terms.strike_price for o in market.universe.options_of("HK.00700", expiry=expiry)})
+        assert strikes[0] < spot < strikes[-1], expiry
+        # every strike lies on the chain's grid
+        step = min(b - a for a, b in zip(strikes, strikes[1:]))
+        assert all(abs(s / step - round(s / step)) < 1e-6 for s in strikes)
