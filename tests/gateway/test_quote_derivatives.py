@@ -287,3 +287,33 @@ def test_future_info_errors_and_caps(conn: RawConnection, gateway: InProcessGate
         assert conn.request(3218, Qot_GetFutureInfo_pb2.C2S(securityList=[{"market": 1, "code": "HSImain"}])).retType == 0
     refused = conn.request(3218, Qot_GetFutureInfo_pb2.C2S(securityList=[{"market": 1, "code": "HSImain"}]))
     assert refused.retType == -1 and "30 requests" in refused.retMsg
+
+
+def test_index_option_type_selects_the_contracts(conn: RawConnection, gateway: InProcessGateway) -> None:
+    reset_rates(gateway)
+    hsi = {"market": 1, "code": "800000"}
+    normal = conn.request(3209, Qot_GetOptionChain_pb2.C2S(owner=hsi, indexOptionType=1, beginTime="2025-03-05",
+                                                           endTime="2025-04-03"))
+    assert normal.retType == 0, normal.retMsg
+    rows = contracts(normal)
+    assert rows and all(r.optionExData.indexOptionType == 1 for r in rows)
+    # the universe lists no mini HSI options: asking for them gives an empty chain, not an error
+    small = conn.request(3209, Qot_GetOptionChain_pb2.C2S(owner=hsi, indexOptionType=2, beginTime="2025-03-05",
+                                                          endTime="2025-04-03"))
+    assert small.retType == 0 and contracts(small) == []
+    dates = conn.request(3224, Qot_GetOptionExpirationDate_pb2.C2S(owner=hsi, indexOptionType=2))
+    assert dates.retType == 0 and len(dates.s2c.dateList) == 0
+    bad = conn.request(3224, Qot_GetOptionExpirationDate_pb2.C2S(owner=hsi, indexOptionType=7))
+    assert bad.retType == -1
+
+
+def test_future_trade_times_of_other_exchanges(conn: RawConnection, gateway: InProcessGateway) -> None:
+    reset_rates(gateway)
+    reply = conn.request(3218, Qot_GetFutureInfo_pb2.C2S(securityList=[{"market": 11, "code": "ESmain"}]))
+    assert reply.retType == 0, reply.retMsg
+    es = reply.s2c.futureInfoList[0]
+    # CME Globex in the contract's own time zone (Chicago): 17:00 the evening before to 16:00
+    assert es.timeZone == "America/Chicago"
+    assert [(t.begin, t.end) for t in es.tradeTime] == [(-420.0, 960.0)]
+    assert es.timeZone and es.quoteCurrency == "USD" and es.origin.code.startswith("ES")
+    assert not es.HasField("owner") or es.owner.code

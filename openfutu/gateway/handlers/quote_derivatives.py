@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import threading
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openfutu.market.derivatives.options import ExerciseStyle, OptionRight
 from openfutu.market.derivatives.surface import VolatilitySurface
@@ -568,6 +569,12 @@ def trade_minutes(market: Any, inst: Instrument, today: dt.date) -> list[tuple[f
     starts below zero (the SDK shows it as T-1)."""
     prices = market.prices
     tz = prices.timezone(inst.code)
+    zone = getattr(inst.terms, "time_zone", None)
+    if zone:  # minutes are told in the time zone the contract reports
+        try:
+            tz = ZoneInfo(zone)
+        except (ValueError, KeyError):
+            pass
     days = prices.calendar(inst.code).trading_days(today, today + dt.timedelta(days=10))
     if not days:
         return []
