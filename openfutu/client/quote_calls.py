@@ -382,7 +382,7 @@ def get_capital_flow(self: QuoteCaller, stock_code: str, period_type: str = Peri
         return _err("the type of period_type param is wrong")
     if period_type != PeriodType.INTRADAY:
         try:
-            span = date_range(start, end, 365)
+            span = date_range(start, end, 365)  # docs L3176-L3178
         except DateArgumentError as exc:
             return RET_ERROR, str(exc)
         start, end = span.start, span.end
@@ -449,7 +449,7 @@ def request_history_kline(self: QuoteCaller, code: str, start: str | None = None
     """(ret, frame, next page_req_key or None) — pages of at most 1000 bars are
     fetched until ``max_count`` bars (all with None) or the end of the range."""
     try:
-        span = date_range(start, end, 365)
+        span = date_range(start, end, 365)  # docs L3419-L3421
     except DateArgumentError as exc:
         return RET_ERROR, str(exc), None
     wanted = _as_list(fields) or list(KL_FIELD.ALL_REAL)
@@ -466,7 +466,7 @@ def request_history_kline(self: QuoteCaller, code: str, start: str | None = None
             f"({Session.get_all_keys()})", None
     rows: list[dict[str, Any]] = []
     next_key: bytes | None = None
-    batch = min(1000, max_count) if max_count is not None else 1000
+    batch = min(1000, max_count) if max_count is not None else 1000  # max_count=1000 default, docs L3393
     while True:
         req = _request(Qot_RequestHistoryKL_pb2, self)
         error = _set_security(req.c2s.security, code)
@@ -566,7 +566,7 @@ def get_option_chain(self: QuoteCaller, code: str, index_option_type: str = Inde
     if not OptionCondType.if_has_key(option_cond_type):
         return _err("the type of option_cond_type param is wrong")
     try:
-        # a 30-day window starting today when no date is given
+        # a 30-day window (both ends counted), from today when no date is given: docs L3703-L3705
         span = date_range(start, end, 29, end_time="00:00:00", anchor_end_today=False)
         begin_time, end_time = normalize_date_time(span.start), normalize_date_time(span.end)
     except DateArgumentError as exc:
@@ -739,7 +739,7 @@ def request_trading_days(self: QuoteCaller, market: str | None = None, start: st
     if not isinstance(market, str):
         return _err("the type of market param is wrong")
     try:
-        span = date_range(start, end, 365)
+        span = date_range(start, end, 365)  # docs L4940-L4942
     except DateArgumentError as exc:
         return RET_ERROR, str(exc)
     if code is not None and not isinstance(code, str):

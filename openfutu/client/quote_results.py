@@ -43,10 +43,6 @@ from .parsing import NA, code_of
 Row = dict[str, Any]
 
 
-def _has(pb: Any, field: str) -> bool:
-    return pb.HasField(field)
-
-
 def _opt(pb: Any, field: str, conv: Any = None, default: Any = NA) -> Any:
     if not pb.HasField(field):
         return default
@@ -77,8 +73,7 @@ def _owner_of(info: Any) -> str:
 
 def static_info_row(info: Any, with_exchange: bool = True) -> Row:
     """Qot_Common.SecurityStaticInfo -> one get_stock_basicinfo row."""
-    basic, option, future = info.basicInfo if False else info.basic, info.optionExData, \
-        info.futureExData
+    basic, option, future = info.basic, info.optionExData, info.futureExData
     has_option = info.HasField("optionExData")
     row: Row = {
         "code": code_of(basic.security),
@@ -477,6 +472,7 @@ def kl_quota(s2c: Any) -> tuple[int, int, list[Row]]:
     return s2c.usedQuota, s2c.remainQuota, details
 
 
+# docs L3533-L3539 and on
 REHAB_COLUMNS = ["ex_div_date", "split_base", "split_ert", "join_base", "join_ert", "split_ratio",
                  "per_cash_div", "special_dividend", "bonus_base", "bonus_ert",
                  "per_share_div_ratio", "transfer_base", "transfer_ert", "per_share_trans_ratio",
@@ -485,7 +481,7 @@ REHAB_COLUMNS = ["ex_div_date", "split_base", "split_ert", "join_base", "join_er
                  "spin_off_ratio", "forward_adj_factorA", "forward_adj_factorB",
                  "backward_adj_factorA", "backward_adj_factorB"]
 
-# Qot_Common.CompanyAct bits (docs L7897-L7906 list the actions)
+# Qot_Common.CompanyAct bits: SDK facts; the docs only name the flag (L8190, L8216)
 ACT_SPLIT, ACT_JOIN, ACT_BONUS, ACT_TRANSFER, ACT_ALLOT, ACT_ADD, ACT_DIVIDEND, \
     ACT_SP_DIVIDEND, ACT_SPIN_OFF = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 

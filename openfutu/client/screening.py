@@ -342,7 +342,7 @@ class WarrantRequest:
 
     def __init__(self) -> None:
         self.begin = 0
-        self.num = 200  # at most 200 per page
+        self.num = 200  # at most 200 per request, docs L4014
         self.sort_field: str = SortField.CODE
         self.ascend = True
         self.stock_owner: str | None = None
