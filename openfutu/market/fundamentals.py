@@ -590,7 +590,7 @@ class FundamentalsModel:
         self._years[key] = value
         return value
 
-    def published_reports(self, code: str, day: dt.date, years: int = 3) -> tuple[FinancialReport, ...]:
+    def published_reports(self, code: str, day: dt.date, years: int = 2) -> tuple[FinancialReport, ...]:
         """Reports published on or before ``day`` from the last ``years`` fiscal
         years (and the year before, for growth rates), oldest first."""
         listing = self.engine.instrument(code).listing_date
