@@ -184,8 +184,10 @@ def build_warrant_row(*, code: str, name: str, owner: str, kind: WarrantKind | i
                       now: dt.datetime | dt.date, call_price: float | None = None,
                       lower_strike: float | None = None, upper_strike: float | None = None,
                       rate: float = 0.0, dividend_yield: float = 0.0,
-                      fallback_volatility: float | None = None) -> WarrantRow:
-    """Every get_warrant figure of one warrant (see WarrantRow)."""
+                      fallback_volatility: float | None = None,
+                      score: float | None = None) -> WarrantRow:
+    """Every get_warrant figure of one warrant (see WarrantRow); ``score``
+    given (e.g. the snapshot's) replaces our own composite score."""
     k = WarrantKind(kind) if not isinstance(kind, WarrantKind) else kind
     today = now.date() if isinstance(now, dt.datetime) else now
     price = trading.last_price if trading.last_price > 0 else trading.prev_close
@@ -212,7 +214,7 @@ def build_warrant_row(*, code: str, name: str, owner: str, kind: WarrantKind | i
         bid_price=trading.bid_price, ask_price=trading.ask_price,
         bid_volume=trading.bid_volume, ask_volume=trading.ask_volume,
         volume=trading.volume, turnover=trading.turnover,
-        score=warrant_score(trading, street_rate, lot_size),
+        score=warrant_score(trading, street_rate, lot_size) if score is None else score,
         premium=_r(a.premium), break_even_point=_r(a.break_even_point), leverage=_r(a.leverage),
         ipop=_r(a.ipop), conversion_price=_r(a.conversion_price) if not inline else 0.0,
         street_rate=street_rate, street_volume=street_volume, amplitude=amplitude,

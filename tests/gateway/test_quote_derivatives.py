@@ -317,3 +317,37 @@ def test_future_trade_times_of_other_exchanges(conn: RawConnection, gateway: InP
     assert [(t.begin, t.end) for t in es.tradeTime] == [(-420.0, 960.0)]
     assert es.timeZone and es.quoteCurrency == "USD" and es.origin.code.startswith("ES")
     assert not es.HasField("owner") or es.owner.code
+
+
+def test_warrant_rows_agree_with_snapshots(tmp_path: Path) -> None:
+    from openfutu.gateway.dispatch import ROUTES
+    from openfutu.protocol.pb import Qot_GetSecuritySnapshot_pb2
+
+    if 3203 not in ROUTES:
+        pytest.skip("get_market_snapshot (3203) has no handler yet")
+    # a clock that barely moves, so that both requests see the same trades
+    with InProcessGateway(openfutu_clock="virtual", openfutu_clock_start=CLOCK_START.isoformat(),
+                          openfutu_clock_speed="0.000001", openfutu_data_dir=str(tmp_path)) as gw, \
+            RawConnection(gw.port) as conn:
+        assert conn.init_connect().retType == 0
+        compare_warrants_with_snapshots(conn, Qot_GetSecuritySnapshot_pb2)
+
+
+def compare_warrants_with_snapshots(conn: RawConnection, Qot_GetSecuritySnapshot_pb2: Any) -> None:
+    rows = list(conn.request(3210, warrant_request(owner=TCH, num=20, sortField=10, ascend=False)).s2c.warrantDataList)
+    assert rows
+    snap = conn.request(3203, Qot_GetSecuritySnapshot_pb2.C2S(
+        securityList=[{"market": 1, "code": w.stock.code} for w in rows]))
+    assert snap.retType == 0, snap.retMsg
+    by_code = {s.basic.security.code: s for s in snap.s2c.snapshotList}
+    for w in rows:
+        s = by_code[w.stock.code]
+        assert w.curPrice == pytest.approx(s.basic.curPrice) and w.volume == s.basic.volume
+        assert w.bidPrice == pytest.approx(s.basic.bidPrice) and w.askPrice == pytest.approx(s.basic.askPrice)
+        ex = s.warrantExData
+        assert w.streetVol == ex.streetVolumn and w.issueSize == ex.issueVolumn
+        assert w.streetRate == pytest.approx(ex.streetRate, abs=1e-3)
+        assert w.score == pytest.approx(ex.score)
+        assert w.premium == pytest.approx(ex.premium, abs=1e-3)
+        if w.HasField("delta"):
+            assert w.delta == pytest.approx(ex.delta, abs=1e-3)

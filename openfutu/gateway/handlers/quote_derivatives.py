@@ -373,7 +373,8 @@ class WarrantRowCache:
         self._rows: dict[str, WarrantRow] = {}
         self._lock = threading.Lock()
 
-    def rows(self, market: Any, now: dt.datetime, listings: list[WarrantListing]) -> list[WarrantRow]:
+    def rows(self, market: Any, snapshots: Any, now: dt.datetime,
+             listings: list[WarrantListing]) -> list[WarrantRow]:
         minute = int(now.timestamp()) // 60
         with self._lock:
             if minute != self._minute:
@@ -384,7 +385,7 @@ class WarrantRowCache:
         for listing in listings:
             row = known.get(listing.code)
             if row is None:
-                row = self._build(market, now, listing, spots)
+                row = self._build(market, snapshots, now, listing, spots)
                 with self._lock:
                     if self._minute == minute:
                         self._rows[listing.code] = row
@@ -392,28 +393,40 @@ class WarrantRowCache:
         return out
 
     @staticmethod
-    def _build(market: Any, now: dt.datetime, listing: WarrantListing, spots: dict[str, float]) -> WarrantRow:
+    def _build(market: Any, snapshots: Any, now: dt.datetime, listing: WarrantListing,
+               spots: dict[str, float]) -> WarrantRow:
+        # the snapshot's own figures (book touch, street volume, score), so that
+        # get_warrant and get_market_snapshot agree about a warrant
         if listing.owner not in spots:
             spots[listing.owner] = market.quote(listing.owner, now).last_price
-        q = market.quote(listing.code, now)
-        bid, ask = market.books.best_bid_ask(listing.code, now)
+        snap = snapshots.snapshot(listing.code, now)
+        q = snap.quote
+        block = snap.warrant
         trading = WarrantTrading(
             last_price=q.last_price, prev_close=q.prev_close_price, high=q.high_price, low=q.low_price,
-            volume=int(q.volume), turnover=float(q.turnover),
-            bid_price=bid.price if bid else 0.0, ask_price=ask.price if ask else 0.0,
-            bid_volume=bid.volume if bid else 0, ask_volume=ask.volume if ask else 0,
+            volume=int(q.volume), turnover=float(q.turnover), bid_price=snap.bid_price,
+            ask_price=snap.ask_price, bid_volume=int(snap.bid_volume), ask_volume=int(snap.ask_volume),
             suspended=bool(q.is_suspended))
         inst = market.instrument(listing.code)
+        street = int(block.street_volume) if block is not None else _street_volume(inst, listing.issue_size, market.seed)
+        issue = int(block.issue_volume) if block is not None and block.issue_volume else listing.issue_size
         return build_warrant_row(
             code=listing.code, name=listing.name, owner=listing.owner, kind=listing.kind,
             issuer=listing.issuer, strike=float(inst.terms.strike_price),
             conversion_ratio=listing.conversion_ratio, lot_size=listing.lot_size,
             maturity_date=listing.maturity_date, list_date=listing.list_date,
-            last_trade_date=listing.last_trade_date, issue_size=listing.issue_size,
-            street_volume=_street_volume(inst, listing.issue_size, market.seed), trading=trading,
-            spot=spots[listing.owner], now=now, call_price=listing.recovery_price,
+            last_trade_date=listing.last_trade_date, issue_size=issue, street_volume=street,
+            trading=trading, spot=spots[listing.owner], now=now, call_price=listing.recovery_price,
             lower_strike=listing.lower_strike_price, upper_strike=listing.upper_strike_price,
-            fallback_volatility=max(market.universe.get(listing.owner).volatility, 0.05))
+            fallback_volatility=market.universe.get(listing.owner).volatility,
+            score=float(block.score) if block is not None else None)
+
+
+def snapshot_source(services: Any) -> Any:
+    """The gateway's shared snapshot builder (the one get_market_snapshot uses)."""
+    from openfutu.market.snapshot import SnapshotSource
+
+    return services.component("snapshot_source", lambda s: SnapshotSource(s.market))
 
 
 def _fill_warrant(msg: Qot_GetWarrant_pb2.WarrantData, row: WarrantRow, tz: Any) -> None:
@@ -499,11 +512,12 @@ async def get_warrant(ctx: RequestContext, c2s: Qot_GetWarrant_pb2.C2S) -> Qot_G
     now = services.clock.now()
     today = now.astimezone(HKT).date()
     cache: WarrantRowCache = services.component("warrant_rows", lambda s: WarrantRowCache())
+    snapshots = snapshot_source(services)
 
     def screen() -> Any:
         listings = [warrant_listing(i) for i in market.universe.warrants_of(owner_code, today)]
         return screen_listings(listings, query, c2s.sortField, c2s.ascend, c2s.begin, c2s.num, today,
-                               lambda chosen: cache.rows(market, now, chosen),
+                               lambda chosen: cache.rows(market, snapshots, now, chosen),
                                _next_trading_day(market, today))
 
     # pricing many warrants takes a while: keep the event loop free meanwhile
