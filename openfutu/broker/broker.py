@@ -704,7 +704,10 @@ class Broker:
 
     # ------------------------------------------------------------ place
 
-    def place_order(self, req: PlaceOrderRequest) -> Order:
+    def place_order(self, req: PlaceOrderRequest, *, advance: bool = False) -> Order:
+        """Accept a new order.  With ``advance`` the market is stepped to now
+        at once (the exchange acknowledges, marketable orders fill) and both
+        are committed in one ledger transaction."""
         acc = self._active_account(req.acc_id)
         self._require_unlocked(acc)
         info = self._instrument(req.code)
@@ -715,6 +718,8 @@ class Broker:
         self._orders_by_ex[order.order_id_ex] = order
         self._dirty(order)
         self._emit_order(order)
+        if advance:
+            self._advance(now)
         self._commit()
         return order.copy()
 
@@ -908,7 +913,9 @@ class Broker:
             raise BrokerError(BrokerErrorCode.ORDER_NOT_FOUND, f"order not found: {order_id}")
         return o
 
-    def modify_order(self, req: ModifyOrderRequest) -> Order:
+    def modify_order(self, req: ModifyOrderRequest, *, advance: bool = False) -> Order:
+        """Change, cancel, disable, enable or delete an order; ``advance`` as
+        in ``place_order`` (a cancel is confirmed by the exchange at once)."""
         acc = self._active_account(req.acc_id)
         self._require_unlocked(acc)
         o = self._find_order(acc, req.order_id)
@@ -948,6 +955,8 @@ class Broker:
             self.engine._join_queue(o)  # re-enabled orders rejoin at the back
         else:
             self._modify(acc, info, o, req, now)
+        if advance:
+            self._advance(now)
         self._commit()
         return o.copy()
 
@@ -1034,15 +1043,17 @@ class Broker:
     def on_market(self, at: dt.datetime | None = None) -> list[BrokerEvent]:
         """Advance all open orders to market time ``at`` (default: now) and
         return every event since the last drain, oldest first."""
-        at = at or self.market.now()
+        self._advance(at or self.market.now())
+        self._commit()
+        return self.drain_events()
+
+    def _advance(self, at: dt.datetime) -> None:
         open_orders = [o for o in self._open.values() if o.order_status != OrderStatus.DISABLED]
         before = {o.order_id: (o.trade_cursor, o.queue_ahead, o.trail_anchor, o.trading_date) for o in open_orders}
         self.engine.on_market(open_orders, at)
         for o in open_orders:
             if before[o.order_id] != (o.trade_cursor, o.queue_ahead, o.trail_anchor, o.trading_date):
                 self._dirty(o)
-        self._commit()
-        return self.drain_events()
 
     # ------------------------------------------------------------ queries
 

@@ -630,9 +630,9 @@ def place_order(ctx: RequestContext, c2s: Trd_PlaceOrder_pb2.C2S) -> Trd_PlaceOr
             expire_time=(_parse_time(c2s.expireTime, _account_zone(desk, acc), "expire_time")
                          if c2s.HasField("expireTime") and c2s.expireTime else None),
         )
-        order = _broker_call(desk.broker.place_order, req)
+        # the exchange accepts (and may fill) it at once; one ledger commit for both
+        order = _broker_call(desk.broker.place_order, req, advance=True)
         desk.publish(desk.broker.drain_events())
-        desk.step()  # the exchange accepts (and may fill) it at once
         s2c = Trd_PlaceOrder_pb2.S2C(header=_echo_header(c2s.header))
         s2c.header.trdMarket = int(order.trd_market)
         s2c.orderID = order.order_id
@@ -674,11 +674,13 @@ def modify_order(ctx: RequestContext, c2s: Trd_ModifyOrder_pb2.C2S) -> Trd_Modif
                 trail_value=c2s.trailValue if c2s.HasField("trailValue") else None,
                 trail_spread=c2s.trailSpread if c2s.HasField("trailSpread") else None,
             )
-            order = _broker_call(desk.broker.modify_order, req)
+            # a cancellation is confirmed by the exchange in the same step
+            order = _broker_call(desk.broker.modify_order, req, advance=True)
             s2c.orderID = order.order_id
             s2c.orderIDEx = order.order_id_ex
         desk.publish(desk.broker.drain_events())
-        desk.step()  # cancellations are confirmed by the exchange on the next step
+        if c2s.forAll:
+            desk.step()
         return s2c
 
     return _replay(desk, _packet_key(c2s), run)
