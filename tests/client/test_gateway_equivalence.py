@@ -110,6 +110,7 @@ CALLS: list[tuple[str, Callable[[Any, Any], Any]]] = [
         "HK.00700", m.SecurityReferenceType.WARRANT)),
     ("future_info", lambda m, c: c.get_future_info(["HK.HSImain"])),
     ("stock_filter", lambda m, c: c.get_stock_filter(m.Market.HK, num=20)),
+    ("stock_filter_conditions", lambda m, c: c.get_stock_filter(m.Market.HK, _screen(m), num=10)),
     ("plate_list", lambda m, c: c.get_plate_list(m.Market.HK, m.Plate.ALL)),
     ("plate_stock", lambda m, c: c.get_plate_stock("HK.BK1001")),
     ("ipo", lambda m, c: c.get_ipo_list(m.Market.HK)),
@@ -119,6 +120,15 @@ CALLS: list[tuple[str, Callable[[Any, Any], Any]]] = [
     ("reminders", lambda m, c: c.get_price_reminder(market=m.Market.HK)),
     ("unknown_group", lambda m, c: c.get_user_security("no such group")),
 ]
+
+
+def _screen(m: Any) -> list[Any]:
+    price = m.SimpleFilter()
+    price.stock_field, price.filter_min, price.filter_max = m.StockField.CUR_PRICE, 1, 1000
+    price.is_no_filter, price.sort = False, m.SortDir.DESCEND
+    change = m.AccumulateFilter()
+    change.stock_field, change.days = m.StockField.CHANGE_RATE, 5
+    return [price, change]
 
 
 @pytest.mark.parametrize("name,call", CALLS, ids=[n for n, _ in CALLS])
@@ -188,6 +198,7 @@ def _first_push(ctx: Any, base: type, codes: list[str], subtypes: list[str]) -> 
 @pytest.mark.parametrize("handler,subtype", [
     ("StockQuoteHandlerBase", "QUOTE"), ("BrokerHandlerBase", "BROKER"),
     ("OrderBookHandlerBase", "ORDER_BOOK"), ("CurKlineHandlerBase", "K_1M"),
+    ("TickerHandlerBase", "TICKER"), ("RTDataHandlerBase", "RT_DATA"),
 ])
 def test_first_push_equals_the_official_client(gateway, handler, subtype) -> None:
     theirs = futu.OpenQuoteContext(port=gateway.port)
@@ -221,3 +232,12 @@ def test_json_mode_gives_the_protobuf_results(gateway, both) -> None:
             assert_same(call(of, ours), call(of, json_ctx))
     finally:
         json_ctx.close()
+
+
+def test_stock_filter_rows_carry_the_filtered_values(both) -> None:
+    _, ours = both
+    ret, (last_page, all_count, rows) = ours.get_stock_filter(of.Market.HK, _screen(of), num=10)
+    assert ret == RET_OK and rows and all_count >= len(rows)
+    price = _screen(of)[0]
+    prices = [row[price] for row in rows]
+    assert all(1 <= p <= 1000 for p in prices) and prices == sorted(prices, reverse=True)
