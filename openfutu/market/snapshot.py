@@ -23,8 +23,8 @@ from enum import IntEnum
 from typing import Any
 
 from openfutu.market.fundamentals import Fundamentals, NoFundamentals, fundamentals_model
-from openfutu.market.model import Instrument, QotMarket, SecurityType
-from openfutu.market.prices import Quote, rng_for
+from openfutu.market.model import Instrument, QotMarket, SecurityCode, SecurityType
+from openfutu.market.prices import DailySeries, MinuteSeries, PriceEngine, Quote, rng_for
 
 
 class SecurityStatus(IntEnum):
@@ -251,6 +251,74 @@ def bid_ask_ratio(bid_volumes: Sequence[int], ask_volumes: Sequence[int]) -> flo
     return round((b - a) / (b + a) * 100.0, 3) if b + a else 0.0
 
 
+PLATE_BASE_LEVEL = 1000.0  # a plate's level at the price engine's anchor date
+PLATE_LISTING_DATE = dt.date(2000, 1, 4)
+
+
+class _PlateLookup:
+    """Instruments for the plate engine: plates as equal-weight indices,
+    everything else from the market."""
+
+    def __init__(self, base: PriceEngine, plate_of: Callable[[str], Any]) -> None:
+        self.base = base
+        self.plate_of = plate_of
+        self.instruments: dict[str, Instrument] = {}
+
+    def plate_instrument(self, code: str) -> Instrument | None:
+        hit = self.instruments.get(code)
+        if hit is not None:
+            return hit
+        plate = self.plate_of(code)
+        if plate is None:
+            return None
+        members = [self._member(m) for m in plate.members]
+        members = [m for m in members if m is not None]
+        currency = members[0].currency if members else "HKD"
+        inst = Instrument(SecurityCode.parse(plate.code), plate.name, SecurityType.INDEX, 1, currency,
+                          PLATE_LISTING_DATE, PLATE_BASE_LEVEL, 0.22)
+        self.instruments[code] = inst
+        return inst
+
+    def _member(self, code: str) -> Instrument | None:
+        try:
+            return self.base.instrument(code)
+        except KeyError:
+            return None
+
+    def instrument(self, code: str) -> Instrument | None:
+        return self.plate_instrument(code) or self._member(code)
+
+    def constituents(self, code: str) -> Sequence[str]:
+        plate = self.plate_of(code)
+        return tuple(plate.members) if plate is not None else ()
+
+
+class PlateIndexEngine(PriceEngine):
+    """Prices plates (sector/concept/region sets) as equal-weight return
+    indices of their members, level PLATE_BASE_LEVEL at the anchor date, with
+    the members' summed volume and turnover.  Member prices are the market's
+    own series, never recomputed."""
+
+    def __init__(self, base: PriceEngine, plate_of: Callable[[str], Any]) -> None:
+        self.base = base
+        self.lookup = _PlateLookup(base, plate_of)
+        super().__init__(base.seed, self.lookup, base._calendar_of, anchor_date=base.anchor_date)
+        self.tick_rules = base.tick_rules
+
+    def is_plate(self, code: str) -> bool:
+        return self.lookup.plate_instrument(code) is not None
+
+    def daily_series(self, code: str, through: dt.date | None = None) -> DailySeries:
+        if not self.is_plate(code):
+            return self.base.daily_series(code, through)  # type: ignore[no-any-return]
+        return super().daily_series(code, through)
+
+    def minute_series(self, code: str, day: dt.date, extended: bool = False) -> MinuteSeries:
+        if not self.is_plate(code):
+            return self.base.minute_series(code, day, extended)  # type: ignore[no-any-return]
+        return super().minute_series(code, day, extended)
+
+
 class SnapshotSource:
     """Builds snapshots from a SimulatedMarket (or a bare PriceEngine plus
     optional order books, universe and member lookup)."""
@@ -269,22 +337,49 @@ class SnapshotSource:
         self.universe = universe if universe is not None else getattr(market, "universe", None)
         self._members = members
         self.fundamentals = fundamentals_model(self.engine)
+        self.plates = PlateIndexEngine(self.engine, self._plate_of)
+
+    def _plate_of(self, code: str) -> Any:
+        """The universe's plate ``code`` (not an index posing as one)."""
+        fn = getattr(self.universe, "plate", None) if self.universe is not None else None
+        if not callable(fn):
+            return None
+        try:
+            plate = fn(code)
+        except (KeyError, LookupError):
+            return None
+        if self._find(code) is not None:
+            return None  # an index: priced by the market itself
+        return plate
+
+    def _find(self, code: str) -> Instrument | None:
+        finder = getattr(self.market, "instrument", None) or self.engine.instrument
+        try:
+            return finder(code)  # type: ignore[no-any-return]
+        except KeyError:
+            return None
 
     # ---------------------------------------------------------- lookups
 
     def instrument(self, code: str) -> Instrument:
-        finder = getattr(self.market, "instrument", None) or self.engine.instrument
-        inst = finder(code)
-        if inst is None:
+        """A listed security, or a plate (sec_type PLATE); KeyError otherwise."""
+        inst = self._find(code)
+        if inst is not None:
+            return inst
+        plate = self.plates.lookup.plate_instrument(code)
+        if plate is None:
             raise KeyError(f"unknown security {code!r}")
-        return inst  # type: ignore[no-any-return]
+        return _as_plate(plate)
 
     def members(self, code: str) -> list[str]:
         """Constituents of an index or plate."""
         if self._members is not None:
             return list(self._members(code))
+        plate = self._plate_of(code)
+        if plate is not None:
+            return list(plate.members)
         u = self.universe
-        for name in ("plate_members", "constituents"):
+        for name in ("constituents", "plate_members"):
             fn = getattr(u, name, None) if u is not None else None
             if callable(fn):
                 try:
@@ -300,8 +395,9 @@ class SnapshotSource:
 
     def snapshot(self, code: str, at: dt.datetime) -> Snapshot:
         inst = self.instrument(code)
+        engine = self.plates if inst.sec_type == SecurityType.PLATE else self.engine
         try:
-            quote = self.engine.quote_at(code, at)
+            quote = engine.quote_at(code, at)
         except ValueError as err:
             raise SnapshotUnavailable(str(err)) from None
         bid_p = ask_p = 0.0
@@ -536,6 +632,12 @@ def _issuer_code(value: Any) -> str:
         return ""
     name = getattr(value, "name", None)
     return str(name if name is not None else value)
+
+
+def _as_plate(engine_inst: Instrument) -> Instrument:
+    """The plate as the API reports it: type PLATE, no board lot."""
+    return Instrument(engine_inst.security, engine_inst.name, SecurityType.PLATE, 0, engine_inst.currency,
+                      engine_inst.listing_date, engine_inst.reference_price, engine_inst.volatility)
 
 
 def _num(value: float | None) -> float:

@@ -154,7 +154,7 @@ def test_snapshot_derivatives_index_fund_future(ctx, gateway) -> None:
         kinds.setdefault(int(w.terms.warrant_type), w.code)
     option_call = next(o for o in u.options_of("HK.00700") if int(o.terms.option_type) == 1)
     future = u.by_market(QotMarket.HK_FUTURE)[0].code
-    codes = ["HK.800000", "HK.02800", option_call.code, future] + sorted(kinds.values())
+    codes = ["HK.800000", "HK.02800", option_call.code, future, "HK.BK1046"] + sorted(kinds.values())
     ret, data = ctx.get_market_snapshot(codes)
     assert ret == futu.RET_OK, data
     rows = {r["code"]: r for r in data.to_dict("records")}
@@ -173,6 +173,10 @@ def test_snapshot_derivatives_index_fund_future(ctx, gateway) -> None:
     assert opt["strike_time"] == option_call.terms.strike_time.isoformat()
     assert opt["option_expiry_date_distance"] == (option_call.terms.strike_time - dt.date(2025, 3, 5)).days
     assert opt["option_area_type"] == "AMERICAN"
+    plate = rows["HK.BK1046"]
+    assert plate["plate_valid"] and not plate["index_valid"] and plate["last_price"] > 0
+    assert plate["plate_raise_count"] + plate["plate_fall_count"] + plate["plate_equal_count"] == len(
+        u.plate("HK.BK1046").members)
     fut = rows[future]
     assert fut["future_valid"] and fut["future_position"] >= 0
     assert fut["future_last_settle_price"] == fut["prev_close_price"]

@@ -147,6 +147,10 @@ def test_snapshot_kinds(conn: RawConnection, shared_gateway: InProcessGateway) -
     assert opt.optionExData.HasField("contractSizeFloat") and -1 <= opt.optionExData.delta <= 1
     assert fut.basic.type == SecurityType.FUTURE and fut.HasField("futureExData")
     assert fut.futureExData.lastSettlePrice == fut.basic.lastClosePrice
+    plate = ok(conn.request(3203, snapshot_request("HK.BK1046"))).snapshotList[0]
+    assert plate.basic.type == SecurityType.PLATE and plate.HasField("plateExData")
+    members = universe.plate("HK.BK1046").members
+    assert plate.plateExData.raiseCount + plate.plateExData.fallCount + plate.plateExData.equalCount == len(members)
 
 
 def test_snapshot_errors_change_nothing(fresh: RawConnection) -> None:

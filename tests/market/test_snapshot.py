@@ -176,3 +176,29 @@ def test_future_and_index_blocks(market) -> None:  # type: ignore[no-untyped-def
     members = market.universe.constituents("HK.800000")
     assert s.index is not None
     assert s.index.raise_count + s.index.fall_count + s.index.equal_count == len(members)
+
+
+def test_plate_is_an_index_of_its_members(market) -> None:  # type: ignore[no-untyped-def]
+    source = SnapshotSource(market)
+    plate = market.universe.plate("HK.BK1046")
+    s = source.snapshot("HK.BK1046", HK_MORNING)
+    assert s.instrument.sec_type == SecurityType.PLATE and s.instrument.name == plate.name
+    assert s.plate is not None and s.index is None
+    quotes = [market.prices.quote_at(m, HK_MORNING) for m in plate.members]
+    assert s.plate == breadth_of(quotes)
+    q = s.quote
+    assert q.high_price >= q.last_price >= q.low_price > 0
+    assert q.volume > 0
+    day = dt.date(2025, 3, 4)  # a finished day: the plate traded what its members traded
+    assert source.plates.daily_bar("HK.BK1046", day).volume == sum(
+        market.prices.daily_bar(m, day).volume for m in plate.members)
+    # the daily close moves by the members' average return
+    series = source.plates.daily_series("HK.BK1046", dt.date(2025, 3, 4))
+    i = series.index_of(dt.date(2025, 3, 4))
+    rets = [market.prices.daily_bar(m, dt.date(2025, 3, 4)).close / market.prices.daily_bar(m, dt.date(2025, 3, 4)).prev_close
+            for m in plate.members]
+    import math
+    avg = sum(math.log(r) for r in rets) / len(rets)
+    assert math.log(series.close[i] / series.close[i - 1]) == pytest.approx(avg, abs=2e-4)
+    with pytest.raises(KeyError):
+        source.snapshot("HK.BK9999999", HK_MORNING)

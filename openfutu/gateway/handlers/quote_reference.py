@@ -342,10 +342,13 @@ def get_security_snapshot(ctx: RequestContext,
                           c2s: Qot_GetSecuritySnapshot_pb2.C2S) -> Qot_GetSecuritySnapshot_pb2.S2C:
     codes = _codes(c2s.securityList, SNAPSHOT_MAX_CODES, "get_market_snapshot")
     market = _market(ctx)
-    for code in codes:  # every code is checked before anything is counted
-        _instrument(market, code)
-    ctx.gateway.services.check_rate(SNAPSHOT_RATE, user_key(ctx))
     source = _snapshots(ctx)
+    for code in codes:  # every code is checked before anything is counted; plates are fine too
+        try:
+            source.instrument(code)
+        except KeyError:
+            raise ApiError(f"unknown stock {code}") from None
+    ctx.gateway.services.check_rate(SNAPSHOT_RATE, user_key(ctx))
     at = now_of(ctx)
     s2c = Qot_GetSecuritySnapshot_pb2.S2C()
     for code in codes:
