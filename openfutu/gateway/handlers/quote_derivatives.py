@@ -16,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openfutu.market.derivatives.options import ExerciseStyle, OptionRight
-from openfutu.market.derivatives.surface import VolatilitySurface
 from openfutu.market.derivatives.warrants import PriceStatus, WarrantKind
 from openfutu.market.model import PREFIX_BY_MARKET, Instrument, QotMarket, SecurityType
 from openfutu.market.option_screen import (
@@ -27,7 +26,6 @@ from openfutu.market.option_screen import (
     OptionTypeFilter,
     chain_window,
     expiration_dates,
-    model_figures,
     screen_option_chain,
 )
 from openfutu.market.warrant_screen import (
@@ -226,36 +224,38 @@ def _data_filter(c2s: Qot_GetOptionChain_pb2.C2S) -> OptionDataFilter | None:
     return OptionDataFilter(**values)
 
 
-def _surface_of(market: Any, owner: Instrument) -> VolatilitySurface:
-    """The volatility surface the market prices this underlying's options with."""
-    surface = getattr(market.prices, "_surface", None)
-    if callable(surface):
-        return surface(owner)  # type: ignore[no-any-return]
-    kind = "index" if owner.sec_type in (SecurityType.INDEX, SecurityType.TRUST) else "stock"
-    return VolatilitySurface.for_underlying(max(owner.volatility, 0.05), kind)
+class OptionFiguresCache:
+    """Data-filter figures of options by code for one minute of market time,
+    read from the snapshot source so that a filtered chain and
+    get_market_snapshot show the same IV, greeks, open interest and volume."""
 
+    def __init__(self) -> None:
+        self._minute = -1
+        self._figures: dict[str, OptionFigures] = {}
+        self._lock = threading.Lock()
 
-def _carry(market: Any, owner: Instrument) -> tuple[float, float]:
-    try:
-        from openfutu.market.simulated import carry_of
-    except ImportError:
-        return 0.03, 0.02
-    return carry_of(owner.currency)
-
-
-def chain_figures(market: Any, owner: Instrument, now: dt.datetime, need_volume: bool) -> Any:
-    """Figures of contracts for the data filter: model IV and greeks at the
-    underlying's last price, open interest by moneyness and tenor, and each
-    contract's traded volume when a volume bound asks for it."""
-    spot = market.quote(owner.code, now).last_price
-    rate, q = _carry(market, owner)
-    surface = _surface_of(market, owner)
-    # contract size scales open interest: index options trade fewer contracts
-    def figures(contracts: list[OptionContract]) -> list[OptionFigures]:
-        volumes = [market.quote(c.code, now).volume for c in contracts] if need_volume else None
-        return model_figures(contracts, spot, now, surface, rate, q, peak_open_interest=30000.0,
-                             volumes=volumes)
-    return spot, figures
+    def figures(self, snapshots: Any, now: dt.datetime, contracts: list[OptionContract]) -> list[OptionFigures]:
+        minute = int(now.timestamp()) // 60
+        with self._lock:
+            if minute != self._minute:
+                self._minute, self._figures = minute, {}
+            known = dict(self._figures)
+        out = []
+        for c in contracts:
+            f = known.get(c.code)
+            if f is None:
+                snap = snapshots.snapshot(c.code, now)
+                o = snap.option
+                if o is None:
+                    f = OptionFigures(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0, int(snap.quote.volume))
+                else:
+                    f = OptionFigures(o.implied_volatility, o.delta, o.gamma, o.vega, o.theta, o.rho,
+                                      int(o.open_interest), int(o.net_open_interest), int(snap.quote.volume))
+                with self._lock:
+                    if self._minute == minute:
+                        self._figures[c.code] = f
+            out.append(f)
+        return out
 
 
 @handles(3209)
@@ -279,17 +279,19 @@ async def get_option_chain(ctx: RequestContext,
     data_filter = _data_filter(c2s)
     ctx.gateway.services.check_rate(OPTION_CHAIN_RATE, user_key(ctx))
     now = ctx.gateway.services.clock.now()
-    need_volume = data_filter is not None and (data_filter.vol_min is not None or data_filter.vol_max is not None)
+    services = ctx.gateway.services
+    cache: OptionFiguresCache = services.component("option_figures", lambda s: OptionFiguresCache())
+    snapshots = snapshot_source(services)
 
     def screen() -> tuple[dict[str, Instrument], Any]:
         instruments = {i.code: i for i in market.universe.options_of(owner.code, today)}
         contracts = [option_contract(i, market) for i in instruments.values()]
-        spot, figures = chain_figures(market, owner, now, need_volume)
-        return instruments, screen_option_chain(contracts, spot, begin, end, OptionTypeFilter(kind),
-                                                OptionCondition(condition), index_type, data_filter,
-                                                figures)
+        spot = market.quote(owner.code, now).last_price
+        return instruments, screen_option_chain(
+            contracts, spot, begin, end, OptionTypeFilter(kind), OptionCondition(condition), index_type,
+            data_filter, lambda chosen: cache.figures(snapshots, now, chosen))
 
-    # a volume filter quotes every contract: keep the event loop free meanwhile
+    # the data filter reads a snapshot of every contract: keep the event loop free meanwhile
     instruments, chain = await asyncio.to_thread(screen)
     tz = _tz_of(market, owner.code)
     s2c = Qot_GetOptionChain_pb2.S2C()
