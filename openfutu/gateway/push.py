@@ -87,8 +87,11 @@ PUSH_PRICE_REMINDER = 3019
 PUSH_DATA_REALTIME = 1  # Qot_Common.PushDataType
 PUSH_DATA_CACHE = 3
 ORDER_BOOK_NORMAL, ORDER_BOOK_ODD = 0, 1  # Qot_Common.OrderBookType
+EXTENDED_SESSIONS = frozenset({2, 3, 4})  # Common.Session ETH, ALL, OVERNIGHT
 FIRST_PUSH_TICKS = 50  # ticks sent as the first push of a TICKER subscription
 DRIVER_INTERVAL = 0.1  # seconds of real time between feed steps
+STEP_SLICE = 200  # securities computed between two looks at the request queues
+REMINDER_CHECK_INTERVAL = 0.5  # real seconds between price-reminder checks
 
 _TIME = "%Y-%m-%d %H:%M:%S"
 _DERIVATIVE_TYPES = frozenset({5, 8, 10})  # SecurityType WARRANT, DRVT (option), FUTURE
@@ -266,6 +269,7 @@ class PushHub:
         self._watch: ReminderWatch | None = None
         self._names: dict[str, tuple[str, dt.date | None]] = {}
         self._snapshots: Any = None
+        self._reminders_checked = float("-inf")
         self.pushes_sent = 0
         self.items_pushed = 0
         # where step time goes: market computation vs encoding and writing
@@ -286,7 +290,7 @@ class PushHub:
         while True:
             await asyncio.sleep(self.interval)
             try:
-                self.step()
+                await self._step_async()
             except Exception:  # a feed bug must not stop pushes for good
                 log.exception("push step failed")
 
@@ -381,35 +385,52 @@ class PushHub:
     def step(self, at: dt.datetime | None = None) -> int:
         """Advance the feed to ``at`` (default: the clock) and push what
         changed; returns the number of push messages sent."""
-        book = self.services.subscriptions
         at = at or self.now()
         sent_before = self.pushes_sent
-        freed = book.expire(at.timestamp())
-        if freed:
-            self._forget_unwatched()
-        sessions = list(self.gateway.sessions.values())
-        for session in sessions:
-            session.cork()
-        try:
-            self._step_feed(book, at)
-        finally:
-            for session in sessions:
-                session.uncork()
+        for chunk in self._plan(at):
+            self._run_chunk(chunk, at)
+        self._finish(at)
         return self.pushes_sent - sent_before
 
-    def _step_feed(self, book: Any, at: dt.datetime) -> None:
-        if book.used:
-            interests = self._current_interests()
-            if interests:
-                t0 = time.perf_counter()
-                updates = self.feed.step(interests, at)
-                t1 = time.perf_counter()
-                for update in updates:
-                    self._fan_out(update)
-                self.feed_seconds += t1 - t0
-                self.fanout_seconds += time.perf_counter() - t1
-        self._flush_held()
-        self._check_reminders(at)
+    async def _step_async(self) -> None:
+        """One step that lets requests in between slices of securities, so
+        a big step never holds other connections up for its whole length."""
+        at = self.now()
+        for chunk in self._plan(at):
+            self._run_chunk(chunk, at)
+            await asyncio.sleep(0)
+        self._finish(at)
+
+    def _plan(self, at: dt.datetime) -> list[dict[str, Interest]]:
+        book = self.services.subscriptions
+        if book.expire(at.timestamp()):
+            self._interest_version = -1
+        if not book.used:
+            return []
+        interests = self._current_interests()
+        items = list(interests.items())
+        return [dict(items[i:i + STEP_SLICE]) for i in range(0, len(items), STEP_SLICE)]
+
+    def _corked(self) -> "_Cork":
+        return _Cork(list(self.gateway.sessions.values()))
+
+    def _run_chunk(self, chunk: dict[str, Interest], at: dt.datetime) -> None:
+        with self._corked():
+            t0 = time.perf_counter()
+            updates = self.feed.step(chunk, at)
+            t1 = time.perf_counter()
+            for update in updates:
+                self._fan_out(update)
+            self.feed_seconds += t1 - t0
+            self.fanout_seconds += time.perf_counter() - t1
+
+    def _finish(self, at: dt.datetime) -> None:
+        with self._corked():
+            self._flush_held()
+            now = self.monotonic()
+            if now - self._reminders_checked >= REMINDER_CHECK_INTERVAL:
+                self._reminders_checked = now
+                self._check_reminders(at)
 
     def _current_interests(self) -> dict[str, Interest]:
         book = self.services.subscriptions
@@ -591,7 +612,7 @@ class PushHub:
         quotes = []
         for code, subtype in keys:
             holding = holding_of(session.conn_id, (code, subtype))
-            extended = bool(holding and holding.extended_time)
+            extended = holding_extended(holding)
             if subtype == SUB_QUOTE:
                 q = feed.quote(code, at)
                 if q is not None:
@@ -668,6 +689,26 @@ class PushHub:
         self._push(PUSH_PRICE_REMINDER, s2c, targets)
 
 
+def holding_extended(holding: Any) -> bool:
+    """Whether a subscription wants US pre/after-hours and overnight data."""
+    return bool(holding and (holding.extended_time or holding.session in EXTENDED_SESSIONS))
+
+
+class _Cork:
+    """Pushes of a step go out in one socket write per connection."""
+
+    def __init__(self, sessions: list["ClientSession"]) -> None:
+        self.sessions = sessions
+
+    def __enter__(self) -> None:
+        for session in self.sessions:
+            session.cork()
+
+    def __exit__(self, *exc: object) -> None:
+        for session in self.sessions:
+            session.uncork()
+
+
 def _built_component(services: Any, name: str) -> Any:
     components = getattr(services, "_components", {})
     return components.get(name)
@@ -693,7 +734,8 @@ def _reminder_market_status(q: Quote) -> int:
 
 
 def _interest_for(subtype: int, holdings: Sequence[Any]) -> Interest | None:
-    extended = any(h.extended_time for h in holdings)
+    # US extended hours: extended_time, or a session beyond regular hours
+    extended = any(h.extended_time or h.session in EXTENDED_SESSIONS for h in holdings)
     if subtype == SUB_QUOTE:
         return Interest(quote=True)
     if subtype == SUB_TICKER:

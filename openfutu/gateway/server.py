@@ -104,10 +104,10 @@ class Gateway:
         self._unnumbered.discard(session)
         if self.sessions.get(session.conn_id) is session:
             del self.sessions[session.conn_id]
-            subscriptions = self.services._components.get("subscriptions")
-            if subscriptions is not None:
-                # pushes stop now; the quota units go once a minute old (docs L12130-L12132)
-                subscriptions.connection_closed(session.conn_id, self.services.clock.now().timestamp())
+            # pushes stop now; the quota units go once a minute old (docs L12130-L12132)
+            self.services.subscriptions.connection_closed(
+                session.conn_id, self.services.clock.now().timestamp()
+            )
         log.debug("connection %s (%s) closed", session.conn_id, session.peer)
 
     def close_connection(self, conn_id: int | None = None) -> int:

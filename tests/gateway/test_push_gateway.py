@@ -335,3 +335,18 @@ def test_only_once_reminder_fires_once_and_switches_off(gateway):
         assert enabled is False
     finally:
         conn.close()
+
+
+def test_the_driver_pushes_on_its_own_as_the_clock_runs(tmp_path):
+    # a virtual clock at 120x: the hub's own task steps the feed
+    start = HK_MORNING.isoformat()
+    with InProcessGateway(openfutu_data_dir=str(tmp_path), openfutu_clock="virtual",
+                          openfutu_clock_start=start, openfutu_clock_speed=120) as gw:
+        gw.call(lambda: gw.gateway.services.component("market", lambda s: SmallMarket()))
+        conn = connect(gw)
+        try:
+            assert sub(conn, ["00700"], [TICKER], isFirstPush=False).retType == 0
+            (p, r), = pushes(conn, 1)
+            assert p == 3011 and r.s2c.tickerList[0].pushDataType == 1
+        finally:
+            conn.close()

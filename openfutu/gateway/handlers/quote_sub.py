@@ -38,6 +38,7 @@ from ..push import (
     fill_broker_queue,
     fill_order_book,
     fill_security,
+    holding_extended,
     kline_pb,
     order_details,
     parse_security,
@@ -268,7 +269,7 @@ def get_kl(ctx: RequestContext, c2s: Qot_GetKL_pb2.C2S) -> Qot_GetKL_pb2.S2C:
     _require(ctx, code, subtype)
     hub = _hub(ctx)
     holding = ctx.gateway.services.subscriptions.holding(ctx.session.conn_id, (code, subtype))
-    extended = bool(holding and holding.extended_time)
+    extended = holding_extended(holding)
     bars = hub.feed.bars(code, hub.now(), kl_type, min(c2s.reqNum, MAX_CUR_KLINE),
                          AuType(c2s.rehabType), extended)
     s2c = Qot_GetKL_pb2.S2C(name=hub.name_of(code)[0])
@@ -284,7 +285,7 @@ def get_rt(ctx: RequestContext, c2s: Qot_GetRT_pb2.C2S) -> Qot_GetRT_pb2.S2C:
     _require(ctx, code, SUB_RT)
     hub = _hub(ctx)
     holding = ctx.gateway.services.subscriptions.holding(ctx.session.conn_id, (code, SUB_RT))
-    points = hub.feed.time_share(code, hub.now(), bool(holding and holding.extended_time))
+    points = hub.feed.time_share(code, hub.now(), holding_extended(holding))
     s2c = Qot_GetRT_pb2.S2C(name=hub.name_of(code)[0])
     fill_security(s2c.security, code)
     for p in points:
