@@ -276,16 +276,15 @@ class WeekdaySessionCalendar:
         return d
 
 
+_EXTENDED_KINDS = {"PRE_MARKET": SessionKind.PRE_MARKET, "AFTER_HOURS": SessionKind.AFTER_HOURS,
+                   "OVERNIGHT": SessionKind.OVERNIGHT}
+
+
 def _extended_kind(kind: object) -> SessionKind | None:
-    """Map a calendar's session kind (enum or string) to an extended session."""
+    """The US extended session a calendar's session kind (enum or string) is,
+    by exact name: auctions such as PRE_OPEN_AUCTION are not extended hours."""
     name = str(getattr(kind, "name", kind)).upper()
-    if "OVERNIGHT" in name:
-        return SessionKind.OVERNIGHT
-    if "PRE" in name:
-        return SessionKind.PRE_MARKET
-    if "AFTER_HOURS" in name or "AFTERHOURS" in name or name.startswith("AFTER_MARKET") or name == "POST":
-        return SessionKind.AFTER_HOURS
-    return None
+    return _EXTENDED_KINDS.get(name)
 
 
 def _region_of(inst: Instrument) -> str:
@@ -307,7 +306,7 @@ def default_calendar_source() -> Callable[[Instrument], SessionCalendarLike]:
         from openfutu.market import calendars as _cal  # type: ignore[attr-defined]
 
         def source(inst: Instrument) -> SessionCalendarLike:
-            return _cal.calendar_for(_cal.trading_market_of(inst))
+            return _cal.calendar_of(inst)  # market and product class (options keep their own hours)
 
         return source
     except ImportError:
@@ -324,36 +323,25 @@ def default_calendar_source() -> Callable[[Instrument], SessionCalendarLike]:
 
 # --------------------------------------------------------------------------- tick rules
 
-# HKEX spread table (lower bound of the band, tick): the standard table.
-_HK_BANDS = [(0.0, 0.001), (0.25, 0.005), (0.5, 0.01), (10.0, 0.02), (20.0, 0.05),
-             (100.0, 0.1), (200.0, 0.2), (500.0, 0.5), (1000.0, 1.0), (2000.0, 2.0),
-             (5000.0, 5.0)]
-
-
 def _fallback_tick_size(inst: Instrument, price: float) -> float:
+    """Coarse ticks for when openfutu.market.rules is not importable."""
     region = _region_of(inst)
-    if region == "HK":
-        tick = _HK_BANDS[0][1]
-        for lower, t in _HK_BANDS:
-            if price >= lower:
-                tick = t
-        return tick
     if region == "CN":
         return 0.001 if inst.sec_type == SecurityType.TRUST else 0.01
     if region == "US":
         return 0.01 if price >= 1.0 else 0.0001
-    if region == "JP":
-        return 1.0 if price < 3000 else 5.0
     return 0.01 if price >= 1.0 else 0.001
 
 
 def _fallback_limit_ratio(inst: Instrument) -> float:
-    code = inst.security.code
-    if code.startswith(("300", "301", "688", "689")):
-        return 0.20  # ChiNext / STAR
-    if code.startswith(("8", "4", "920")):
-        return 0.30  # Beijing exchange
-    return 0.10
+    """Daily limit ratio of an A-share: openfutu.market.rules decides
+    (ChiNext/STAR 20 %, ST 5 %, else 10 %)."""
+    try:
+        from openfutu.market import rules as _rules
+    except ImportError:
+        code = inst.security.code
+        return 0.20 if code.startswith(("300", "301", "688", "689")) else 0.10
+    return _rules.limit_ratio(inst) or 0.10
 
 
 class TickRules:
@@ -374,6 +362,8 @@ class TickRules:
         return _fallback_tick_size(inst, price)
 
     def has_limits(self, inst: Instrument) -> bool:
+        if self._rules is not None:
+            return bool(self._rules.has_price_limits(inst))
         return (inst.security.market in (QotMarket.CNSH_SECURITY, QotMarket.CNSZ_SECURITY)
                 and inst.sec_type in (SecurityType.EQTY, SecurityType.TRUST))
 
