@@ -347,3 +347,15 @@ def test_rehab_rows(conn: RawConnection) -> None:
             assert row.splitBase > 0 and row.splitErt > row.splitBase
     unknown = conn.request(3105, Qot_RequestRehab_pb2.C2S(security={"market": 1, "code": "99999"}))
     assert unknown.retType == -1 and "unknown" in unknown.retMsg
+
+
+def test_paging_in_json_mode(conn: RawConnection) -> None:
+    # nextReqKey is bytes: base64 in JSON bodies, and must survive the round trip
+    c2s = kl_request(kl_type=KLType.K_60M, begin="2025-03-03", end="2025-03-04", maxAckKLNum=5)
+    first = conn.request(3103, c2s, proto_fmt=1)
+    assert first.retType == 0, first.retMsg
+    assert len(first.s2c.klList) == 5 and first.s2c.HasField("nextReqKey")
+    c2s.nextReqKey = first.s2c.nextReqKey
+    second = conn.request(3103, c2s, proto_fmt=1)
+    assert second.retType == 0, second.retMsg
+    assert second.s2c.klList[0].time > first.s2c.klList[-1].time
