@@ -269,6 +269,7 @@ class PushHub:
         self._watch: ReminderWatch | None = None
         self._names: dict[str, tuple[str, dt.date | None]] = {}
         self._snapshots: Any = None
+        self._depths: dict[str, int] = {}
         self._reminders_checked = float("-inf")
         self.pushes_sent = 0
         self.items_pushed = 0
@@ -370,6 +371,23 @@ class PushHub:
             msg.warrantExData.impliedVolatility = w.implied_volatility
             msg.warrantExData.premium = w.premium
 
+    def book_depth(self, code: str) -> int:
+        """Levels a side the simulated account sees (docs L12181-L12204 with
+        our quote rights: HK LV2 10, US stocks LV2 60, US options 1, US
+        futures 40, A-shares LV1 5)."""
+        hit = self._depths.get(code)
+        if hit is None:
+            prefix = code.partition(".")[0]
+            sec_type = int(self.instrument(code).sec_type)
+            if prefix == "US":
+                hit = 1 if sec_type == 8 else 40 if sec_type == 10 else 60
+            elif prefix in ("SH", "SZ"):
+                hit = 5
+            else:
+                hit = 10
+            self._depths[code] = hit
+        return hit
+
     def instrument(self, code: str) -> Any:
         """The instrument of ``code``; KeyError (UnknownSecurity) if none."""
         market = self.market
@@ -441,6 +459,9 @@ class PushHub:
             want = _interest_for(subtype, holdings)
             if want is None:
                 continue
+            if want.order_book or want.odd_book:
+                want = Interest(order_book=want.order_book, odd_book=want.odd_book,
+                                book_depth=self.book_depth(code))
             have = merged.get(code)
             merged[code] = want if have is None else have.merge(want)
         self._interests = merged
@@ -623,7 +644,8 @@ class PushHub:
                     self.send_ticks(code, ticks, [session], PUSH_DATA_CACHE)
             elif subtype in (SUB_ORDER_BOOK, SUB_ORDER_BOOK_ODD):
                 odd = subtype == SUB_ORDER_BOOK_ODD
-                book = feed.odd_lot_book(code, at) if odd else feed.order_book(code, at)
+                depth = self.book_depth(code)
+                book = feed.odd_lot_book(code, at, depth) if odd else feed.order_book(code, at, depth)
                 if book is not None:
                     self.send_order_book(code, book, [session])
             elif subtype == SUB_BROKER:

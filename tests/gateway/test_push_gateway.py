@@ -350,3 +350,20 @@ def test_the_driver_pushes_on_its_own_as_the_clock_runs(tmp_path):
             assert p == 3011 and r.s2c.tickerList[0].pushDataType == 1
         finally:
             conn.close()
+
+
+def test_book_depth_follows_the_quote_right(tmp_path):
+    # docs L12181-L12204: HK LV2 10 levels, US stocks LV2 60, A-shares LV1 5
+    with InProcessGateway(openfutu_data_dir=str(tmp_path)) as gw:
+        gw.call(lambda: gw.gateway.services.component("market", lambda s: SmallMarket()))
+        hub = gw.gateway.push_hub
+        assert gw.call(hub.book_depth, "HK.00700") == 10
+        assert gw.call(hub.book_depth, "US.AAPL") == 60
+
+
+def test_unknown_code_message_names_the_market(gateway):
+    conn = connect(gateway)
+    try:
+        assert sub(conn, ["99999"], [QUOTE]).retMsg == "unknown stock HK.99999"
+    finally:
+        conn.close()

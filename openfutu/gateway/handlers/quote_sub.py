@@ -10,6 +10,7 @@ from typing import Any, Iterable
 
 from openfutu.market.corporate_actions import AuType
 from openfutu.market.klines import KLType
+from openfutu.market.model import PREFIX_BY_MARKET
 from openfutu.protocol.pb import (
     Qot_GetBasicQot_pb2,
     Qot_GetBroker_pb2,
@@ -65,7 +66,8 @@ def _codes(ctx: RequestContext, securities: Iterable[Any]) -> list[str]:
             code = parse_security(sec)
             hub.instrument(code)
         except (ValueError, KeyError):
-            raise ApiError(f"unknown stock {sec.market}.{sec.code}") from None
+            prefix = PREFIX_BY_MARKET.get(sec.market, sec.market)  # type: ignore[call-overload]
+            raise ApiError(f"unknown stock {prefix}.{sec.code}") from None
         out.append(code)
     return list(dict.fromkeys(out))
 
@@ -133,7 +135,8 @@ def qot_sub(ctx: RequestContext, c2s: Qot_Sub_pb2.C2S) -> Qot_Sub_pb2.S2C:
         hub.subscriptions_changed()
         return Qot_Sub_pb2.S2C()
     rehabs = _rehab_types(c2s.regPushRehabTypeList)
-    existing = {k for k in keys if book.is_subscribed(conn_id, k)}
+    # keys that were not pushing to this connection before (new, or held silently)
+    quiet = {k for k in keys if not (book.holding(conn_id, k) and book.holding(conn_id, k).push)}
     options: dict[str, Any] = {
         "first_push": c2s.isFirstPush if c2s.HasField("isFirstPush") else True,
         "extended_time": bool(c2s.extendedTime),
@@ -151,8 +154,9 @@ def qot_sub(ctx: RequestContext, c2s: Qot_Sub_pb2.C2S) -> Qot_Sub_pb2.S2C:
     hub.subscriptions_changed()
     pushing = options.get("push", True)
     if pushing and options["first_push"]:
-        targets = [k for k in keys if k in fresh or k not in existing]
-        _after_reply(hub.first_push, ctx.session, targets)
+        targets = [k for k in keys if k in quiet]
+        if targets:
+            _after_reply(hub.first_push, ctx.session, targets)
     return Qot_Sub_pb2.S2C()
 
 
@@ -317,14 +321,15 @@ def get_order_book(ctx: RequestContext, c2s: Qot_GetOrderBook_pb2.C2S) -> Qot_Ge
     subtype = SUB_ORDER_BOOK_ODD if odd else SUB_ORDER_BOOK
     _require(ctx, code, subtype)
     hub = _hub(ctx)
+    depth = min(c2s.num, hub.book_depth(code))
     try:
-        book = hub.feed.books.order_book_at(code, hub.now(), c2s.num, odd_lot=odd)
+        book = hub.feed.books.order_book_at(code, hub.now(), depth, odd_lot=odd)
     except (ValueError, KeyError) as err:
         raise ApiError(str(err)) from None
     holding = ctx.gateway.services.subscriptions.holding(ctx.session.conn_id, (code, subtype))
     details = order_details(hub.feed.prices.seed, book) if holding and holding.detailed_order_book else None
     s2c = Qot_GetOrderBook_pb2.S2C()
-    fill_order_book(s2c, code, hub.name_of(code)[0], book, c2s.num, details, hub.timezone(code))
+    fill_order_book(s2c, code, hub.name_of(code)[0], book, depth, details, hub.timezone(code))
     return s2c
 
 
