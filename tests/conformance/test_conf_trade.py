@@ -351,3 +351,63 @@ def test_futures_context(sim):
     q = ok(fut.acctradinginfo_query(order_type=futu.OrderType.NORMAL, code="HK.HSImain", price=20000.0,
                                     trd_env=SIM, acc_id=acc))
     assert q.max_cash_buy[0] == 0 and q.long_required_im[0] == pytest.approx(100_000.0)
+
+
+# ------------------------------------------------- the docs' strategy example
+
+
+def test_docs_double_moving_average_example_trades(tmp_path):
+    """docs L656-L1000: the example, unchanged but for the port, runs against
+    the gateway (virtual clock at 120x, so a 1-minute bar every half second)
+    and places, fills and reports orders through its handlers."""
+    import os
+    import queue
+    import subprocess
+    import threading
+
+    from openfutu.gateway.testing import InProcessGateway
+
+    example = Path(__file__).with_name("dma_example.py")
+    with InProcessGateway(openfutu_data_dir=str(tmp_path / "data"), openfutu_clock="virtual",
+                          openfutu_clock_start="2026-03-02T10:00:00+08:00", openfutu_clock_speed=120) as gw:
+        env = dict(os.environ, OPENFUTU_PORT=str(gw.port), HOME=str(tmp_path))
+        proc = subprocess.Popen([sys.executable, "-u", str(example)], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+        printed = []
+        try:
+            deadline = time.monotonic() + 90  # bounds a failing run only
+            while time.monotonic() < deadline:
+                try:
+                    printed.append(lines.get(timeout=1.0))
+                except queue.Empty:
+                    continue
+                statuses = [x for x in printed if x.startswith("【订单状态】 FILLED_ALL")]
+                if any("'BUY'" in x for x in statuses) and any("'SELL'" in x for x in statuses):
+                    break
+        finally:
+            proc.kill()
+            proc.wait()
+        text = "".join(printed)
+        assert "***** 策略开始运行 *****" in text, text[-2000:]
+        assert "【订单状态】 SUBMITTING" in text and "【订单状态】 SUBMITTED" in text, text[-2000:]
+        filled = [x for x in printed if x.startswith("【订单状态】 FILLED_ALL")]
+        assert any("'BUY'" in x for x in filled) and any("'SELL'" in x for x in filled), text[-2000:]
+        # what the strategy was told matches the broker's books
+        ctx = futu.OpenSecTradeContext(filter_trdmarket=futu.TrdMarket.HK, host="127.0.0.1", port=gw.port,
+                                       security_firm=futu.SecurityFirm.FUTUSECURITIES)
+        try:
+            ok(ctx.cancel_all_order(trd_env=SIM))  # nothing may fill between the queries below
+            orders = ok(ctx.order_list_query(trd_env=SIM))
+            mine = orders[orders.remark == "moving_average_strategy"]
+            done = mine[mine.order_status == "FILLED_ALL"]
+            assert set(done.trd_side) == {"BUY", "SELL"}
+            deals = ok(ctx.deal_list_query(trd_env=SIM))
+            bought = deals[deals.trd_side == "BUY"].qty.sum()
+            sold = deals[deals.trd_side == "SELL"].qty.sum()
+            positions = ok(ctx.position_list_query(code="HK.00700", trd_env=SIM))
+            held = positions.qty.sum() if not positions.empty else 0.0
+            assert held == bought - sold
+        finally:
+            ctx.close()
