@@ -137,14 +137,13 @@ def test_quote_function_equals_the_official_client(both, name, call) -> None:
     expected = call(futu, theirs)
     got = call(of, ours)
     assert_same(expected, got)
-
-
-def test_functions_return_data(both) -> None:
-    """The comparisons above are not vacuous: the gateway answers with data."""
-    theirs, ours = both
-    for name, call in CALLS[:-1]:
-        result = call(of, ours)
-        assert result[0] == RET_OK, (name, result)
+    # not vacuous: the gateway answers with data (one call has no such group)
+    assert (got[0] == RET_OK) == (name != "unknown_group"), got
+    if name == "stock_filter_conditions":
+        _, (_, all_count, rows) = got
+        assert rows and all_count >= len(rows)
+        prices = [row[_screen(of)[0]] for row in rows]
+        assert all(1 <= p <= 1000 for p in prices) and prices == sorted(prices, reverse=True)
 
 
 def test_history_kline_page_key_resumes(both) -> None:
@@ -233,11 +232,3 @@ def test_json_mode_gives_the_protobuf_results(gateway, both) -> None:
     finally:
         json_ctx.close()
 
-
-def test_stock_filter_rows_carry_the_filtered_values(both) -> None:
-    _, ours = both
-    ret, (last_page, all_count, rows) = ours.get_stock_filter(of.Market.HK, _screen(of), num=10)
-    assert ret == RET_OK and rows and all_count >= len(rows)
-    price = _screen(of)[0]
-    prices = [row[price] for row in rows]
-    assert all(1 <= p <= 1000 for p in prices) and prices == sorted(prices, reverse=True)
