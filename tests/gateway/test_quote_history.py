@@ -359,3 +359,16 @@ def test_paging_in_json_mode(conn: RawConnection) -> None:
     second = conn.request(3103, c2s, proto_fmt=1)
     assert second.retType == 0, second.retMsg
     assert second.s2c.klList[0].time > first.s2c.klList[-1].time
+
+
+@pytest.mark.parametrize("kl_type", [KLType.K_WEEK, KLType.K_MON])
+def test_current_period_bar_includes_today_so_far(conn: RawConnection, kl_type: KLType) -> None:
+    days = list(conn.request(3103, kl_request(begin="2025-03-03", end="2025-03-05")).s2c.klList)
+    assert [d.time[:10] for d in days] == ["2025-03-03", "2025-03-04", "2025-03-05"]
+    period = list(conn.request(3103, kl_request(kl_type=kl_type, begin="2025-01-01",
+                                                end="2025-03-05")).s2c.klList)[-1]
+    # Monday 2025-03-03 is the first trading day of both the week and the month
+    assert period.time == "2025-03-03 00:00:00"
+    assert period.volume == sum(d.volume for d in days)
+    assert period.closePrice == pytest.approx(days[-1].closePrice)
+    assert period.highPrice == pytest.approx(max(d.highPrice for d in days))
