@@ -319,6 +319,30 @@ class PlateIndexEngine(PriceEngine):
         return super().minute_series(code, day, extended)
 
 
+class _QuoteMemo:
+    """The price engine with quote_at remembered per (code, instant): a
+    snapshot asks for the quote and then its book, which asks again."""
+
+    _LIMIT = 4096
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+        self._quotes: dict[tuple[str, dt.datetime], Quote] = {}
+
+    def quote_at(self, code: str, at: dt.datetime) -> Quote:
+        key = (code, at)
+        hit = self._quotes.get(key)
+        if hit is None:
+            hit = self._engine.quote_at(code, at)
+            if len(self._quotes) >= self._LIMIT:
+                self._quotes.clear()
+            self._quotes[key] = hit
+        return hit
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+
 class SnapshotSource:
     """Builds snapshots from a SimulatedMarket (or a bare PriceEngine plus
     optional order books, universe and member lookup)."""
@@ -327,12 +351,13 @@ class SnapshotSource:
                  members: Callable[[str], Sequence[str]] | None = None) -> None:
         self.market = market
         self.engine = getattr(market, "prices", market)
-        if books is None:
-            books = getattr(market, "books", None)
+        self._memo = _QuoteMemo(self.engine)
         if books is None:
             from openfutu.market.orderbook import OrderBookSource
 
-            books = OrderBookSource(self.engine)
+            # our own source over the memo: books are a pure function of
+            # (seed, code, second), so they equal the market's
+            books = OrderBookSource(self._memo)  # type: ignore[arg-type]
         self.books = books
         self.universe = universe if universe is not None else getattr(market, "universe", None)
         self._members = members
@@ -395,7 +420,7 @@ class SnapshotSource:
 
     def snapshot(self, code: str, at: dt.datetime) -> Snapshot:
         inst = self.instrument(code)
-        engine = self.plates if inst.sec_type == SecurityType.PLATE else self.engine
+        engine = self.plates if inst.sec_type == SecurityType.PLATE else self._memo
         try:
             quote = engine.quote_at(code, at)
         except ValueError as err:
@@ -480,7 +505,7 @@ class SnapshotSource:
 
     def _underlying_quote(self, owner: str, at: dt.datetime) -> Quote | None:
         try:
-            return self.engine.quote_at(owner, at)
+            return self._memo.quote_at(owner, at)
         except (KeyError, ValueError):
             return None
 
@@ -620,7 +645,7 @@ class SnapshotSource:
         quotes = []
         for m in self.members(code):
             try:
-                quotes.append(self.engine.quote_at(m, at))
+                quotes.append(self._memo.quote_at(m, at))
             except (KeyError, ValueError):
                 continue
         return breadth_of(quotes)
