@@ -3,10 +3,13 @@ socket reader and (b) the official futu-api client with a parse-only
 handler, for 1, 100 and 1000 subscribed codes (QUOTE + TICKER: 1000 codes
 use 2000 units, the top quota tier, docs L184-L187).
 
-The market clock is virtual and stepped by the bench as fast as the gateway
-can go, so the figures show the gateway's own limit; the time split between
-the market computation (feed) and encoding/writing (fan-out) shows where a
-step's time goes.
+The gateway runs in a child process on a virtual market clock that the
+bench steps as fast as it can go.  Columns: pushes received, pushes the
+gateway wrote, wall seconds until the reader had them all, pushes/s end to
+end, the same over the time not spent computing the market (what the
+gateway and the reader sustain), and the gateway's time computing the
+market (feed) and encoding and writing pushes (fan-out).  With the official
+client the reader's own parsing (DataFrames per push) is the limit.
 
     python bench/push_throughput.py [--steps 40] [--step-seconds 10]
 """
@@ -107,38 +110,63 @@ class FutuCounter:
         self.ctx.close()
 
 
-def run(n_codes: int, client: str, steps: int, step_seconds: float, folder: Path) -> dict[str, float]:
-    universe = bench_universe(folder, max(n_codes, 1))
-    codes = [f"HK.{20000 + i:05d}" for i in range(n_codes)]
+def serve(conn: Any, folder: str, n_codes: int) -> None:
+    """Child process: one gateway, stepped on command (so the client's parsing
+    does not share the gateway's interpreter lock)."""
+    logging.getLogger("openfutu").setLevel(logging.WARNING)
+    universe = bench_universe(Path(folder), max(n_codes, 1))
     with InProcessGateway(openfutu_clock="virtual", openfutu_clock_start=START.isoformat(),
-                          openfutu_data_dir=str(folder / f"data-{n_codes}-{client}"),
-                          openfutu_universe_file=str(universe), openfutu_sub_quota=2000
-                          ) as gw:
+                          openfutu_data_dir=str(Path(folder) / "data"),
+                          openfutu_universe_file=str(universe), openfutu_sub_quota=2000) as gw:
         hub = gw.gateway.push_hub
         gw.call(hub.stop)  # the bench steps the clock itself
-        receiver: Any = raw_subscriber(gw.port, codes) if client == "raw" else FutuCounter(gw.port, codes)
+        conn.send(gw.port)
         at = START
-        gw.call(hub.step, at)
-        base_sent = gw.call(lambda: sum(s.pushes_written for s in gw.gateway.sessions.values()))
-        base_count = receiver.count
-        feed0, fan0 = gw.call(lambda: (hub.feed_seconds, hub.fanout_seconds))
+        while True:
+            command = conn.recv()
+            if command is None:
+                break
+            steps, step_seconds = command
+            feed0, fan0 = gw.call(lambda: (hub.feed_seconds, hub.fanout_seconds))
+            written0 = gw.call(lambda: sum(s.pushes_written for s in gw.gateway.sessions.values()))
+            for _ in range(steps):
+                gw.call(hub.step, at)
+                at += dt.timedelta(seconds=step_seconds)
+            written = gw.call(lambda: sum(s.pushes_written for s in gw.gateway.sessions.values()))
+            feed1, fan1 = gw.call(lambda: (hub.feed_seconds, hub.fanout_seconds))
+            conn.send((written - written0, feed1 - feed0, fan1 - fan0))
+
+
+def run(n_codes: int, client: str, steps: int, step_seconds: float, folder: Path) -> dict[str, float]:
+    import multiprocessing
+
+    codes = [f"HK.{20000 + i:05d}" for i in range(n_codes)]
+    here, there = multiprocessing.Pipe()
+    sub_folder = folder / f"{client}-{n_codes}"
+    sub_folder.mkdir()
+    child = multiprocessing.Process(target=serve, args=(there, str(sub_folder), n_codes), daemon=True)
+    child.start()
+    try:
+        port = here.recv()
+        receiver: Any = raw_subscriber(port, codes) if client == "raw" else FutuCounter(port, codes)
+        here.send((1, step_seconds))  # the first step starts the feed's cursors
+        here.recv()
+        base = receiver.count
         t0 = time.perf_counter()
-        for _ in range(steps):
-            at += dt.timedelta(seconds=step_seconds)
-            gw.call(hub.step, at)
-        sent = gw.call(lambda: sum(s.pushes_written for s in gw.gateway.sessions.values())) - base_sent
-        deadline = time.perf_counter() + 120
-        while receiver.count - base_count < sent and time.perf_counter() < deadline:
+        here.send((steps, step_seconds))
+        sent, feed_s, fanout_s = here.recv()
+        deadline = time.perf_counter() + 300
+        while receiver.count - base < sent and time.perf_counter() < deadline:
             time.sleep(0.002)
         elapsed = time.perf_counter() - t0
-        got = receiver.count - base_count
-        feed1, fan1 = gw.call(lambda: (hub.feed_seconds, hub.fanout_seconds))
+        got = receiver.count - base
         if client != "raw":
             receiver.close()
-        return {
-            "pushes": got, "sent": sent, "seconds": elapsed, "per_second": got / elapsed if elapsed else 0.0,
-            "feed_s": feed1 - feed0, "fanout_s": fan1 - fan0,
-        }
+        return {"pushes": got, "sent": sent, "seconds": elapsed,
+                "per_second": got / elapsed if elapsed else 0.0, "feed_s": feed_s, "fanout_s": fanout_s}
+    finally:
+        here.send(None)
+        child.join(30)
 
 
 def main() -> None:
