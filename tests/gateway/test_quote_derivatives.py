@@ -254,6 +254,11 @@ def test_reference_warrants_and_futures(conn: RawConnection, gateway: InProcessG
                                                           referenceType=2))
     assert refused.retType == -1 and "10 requests" in refused.retMsg
     assert conn.request(3206, Qot_GetReference_pb2.C2S(security=TCH, referenceType=1)).retType == 0
+    reset_rates(gateway)
+    none = conn.request(3206, Qot_GetReference_pb2.C2S(security=TCH, referenceType=2))
+    assert none.retType == 0 and len(none.s2c.staticInfoList) == 0  # a stock has no contract months
+    bad = conn.request(3206, Qot_GetReference_pb2.C2S(security=TCH, referenceType=9))
+    assert bad.retType == -1 and "referenceType" in bad.retMsg
 
 
 # ------------------------------------------------------------------ 3218

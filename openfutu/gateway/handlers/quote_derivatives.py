@@ -562,9 +562,8 @@ def get_reference(ctx: RequestContext, c2s: Qot_GetReference_pb2.C2S) -> Qot_Get
         related = (market.universe.warrants_of(inst.code, today)
                    if inst.sec_type in (SecurityType.EQTY, SecurityType.INDEX, SecurityType.TRUST) else [])
     else:
-        if inst.sec_type != SecurityType.FUTURE:
-            raise ApiError(f"{inst.code} is not a futures contract")
-        root = getattr(inst.terms, "root", None)
+        # only a futures contract has sibling contracts; anything else has none
+        root = getattr(inst.terms, "root", None) if inst.sec_type == SecurityType.FUTURE else None
         related = list(market.universe.futures_of(root, today)) if root else []
         main = market.universe.main_future(root) if root else None
         if main is not None and main.code != inst.code:
