@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from typing import Any, AsyncIterator, NamedTuple
+from typing import Any, AsyncIterator, Callable, NamedTuple
 
 import pandas as pd
 from google.protobuf.message import Message
@@ -27,7 +27,7 @@ from . import parsing
 from .connection import NO_RSA_KEY, Connection, ConnectionError_, ConnectionSettings
 from .constants import RET_ERROR, RET_OK
 from .context import HANDLER_PROTOS
-from .enums import SecurityFirm, Session, SubType
+from .enums import KLType, SecurityFirm, Session, SubType
 from .quote import OpenQuoteContext
 from .quote_calls import QUOTE_CALLS, async_method
 from .sys_config import SysConfig
@@ -168,11 +168,23 @@ class AsyncQuoteContext(AsyncContextBase):
         ret, msg = await self.subscribe(code_list, [SubType.QUOTE])
         if ret != RET_OK:
             raise ValueError(msg)
-        async for rsp in self._raw_pushes(HANDLER_PROTOS[hb.StockQuoteHandlerBase]):
-            ret, rows = hb.StockQuoteHandlerBase.parse_rsp_pb(rsp)
-            if ret == RET_OK:
-                for values in rows:
-                    yield _record_type(tuple(values))(*values.values())
+        async for record in self.typed_pushes(hb.StockQuoteHandlerBase):
+            yield record
+
+    async def typed_pushes(self, handler_class: type[hb.RspHandlerBase]) -> AsyncIterator[NamedTuple]:
+        """One typed record per row of every push of ``handler_class``'s kind
+        (quotes, K-lines, tickers, time-share), built without a DataFrame.
+        Subscribe first; this only listens."""
+        proto_id = next((p for base, p in HANDLER_PROTOS.items() if issubclass(handler_class, base)),
+                        None)
+        if proto_id not in PUSH_ROWS:
+            raise TypeError(f"{handler_class!r} has no typed-record form")
+        to_rows = PUSH_ROWS[proto_id]
+        async for rsp in self._raw_pushes(proto_id):
+            if rsp.retType != 0:
+                continue
+            for values in to_rows(rsp.s2c):
+                yield _record_type(tuple(values))(*values.values())
 
     async def _raw_pushes(self, proto_id: int) -> AsyncIterator[Message]:
         q: asyncio.Queue[Message] = asyncio.Queue()
@@ -183,6 +195,19 @@ class AsyncQuoteContext(AsyncContextBase):
         finally:
             self._iterators[proto_id].remove(q)
 
+
+def _kline_rows(s2c: Any) -> list[dict[str, Any]]:
+    ok, k_type = KLType.to_string(s2c.klType)
+    return parsing.record_rows(s2c, s2c.klList, parsing.KLINE, {"k_type": k_type if ok else "N/A"})
+
+
+# push proto ID -> rows of the matching handler's frame, without the frame
+PUSH_ROWS: dict[int, Callable[[Any], list[dict[str, Any]]]] = {
+    3005: lambda s2c: [parsing.row(q, parsing.STOCK_QUOTE) for q in s2c.basicQotList],
+    3007: _kline_rows,
+    3009: lambda s2c: parsing.record_rows(s2c, s2c.rtList, parsing.RT_DATA),
+    3011: lambda s2c: parsing.record_rows(s2c, s2c.tickerList, parsing.TICKER),
+}
 
 for _name, _call in QUOTE_CALLS.items():
     setattr(AsyncQuoteContext, _name, async_method(_call))

@@ -255,21 +255,21 @@ def _hp_volume(pb: Any) -> Any:
     return pb.hpVolume if pb.HasField("hpVolume") else pb.volume
 
 
-def records_frame(s2c: Any, records: Iterable[Any], columns: Sequence[Column],
-                  extra: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Rows of ``records`` with the parent's code/name (and ``extra``) filled in."""
+def record_rows(s2c: Any, records: Iterable[Any], columns: Sequence[Column],
+                extra: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Rows of ``records`` (in ``columns`` order) with the parent's code/name
+    (and ``extra``) filled in."""
     head = {"code": code_of(s2c.security), "name": s2c.name if s2c.HasField("name") else NA}
     if extra:
         head.update(extra)
-    names = [c.name for c in columns]
-    rows = []
-    for record in records:
-        r = dict(head)
-        for c in columns:
-            if c.name not in head:
-                r[c.name] = c.read(record)
-        rows.append(r)
-    return pd.DataFrame(rows, columns=names)
+    return [{c.name: head[c.name] if c.name in head else c.read(record) for c in columns}
+            for record in records]
+
+
+def records_frame(s2c: Any, records: Iterable[Any], columns: Sequence[Column],
+                  extra: dict[str, Any] | None = None) -> pd.DataFrame:
+    return pd.DataFrame(record_rows(s2c, records, columns, extra),
+                        columns=[c.name for c in columns])
 
 
 def _parent(pb: Any) -> Any:  # placeholder reader; the parent fills these columns
