@@ -154,11 +154,10 @@ class ExchangeHolidays:
     """
 
     def __init__(self, exchange: str) -> None:
-        import exchange_calendars as xcals  # slow import: only when first needed
         import pandas as pd
 
         self.exchange = exchange
-        cls = type(xcals.get_calendar(exchange))  # its bounds are class methods
+        cls = _calendar_class(exchange)
         first = _LIBRARY_FIRST
         last = _LIBRARY_LAST.get(exchange, _LIBRARY_DEFAULT_LAST)
         lo, hi = cls.bound_min(), cls.bound_max()
@@ -168,7 +167,7 @@ class ExchangeHolidays:
             last = min(last, pd.Timestamp(hi).date())
         if exchange == "XSHG":  # its holidays are only recorded from 1991 on
             first = max(first, dt.date(1991, 1, 1))
-        cal = xcals.get_calendar(exchange, start=first.isoformat(), end=last.isoformat())
+        cal = cls(start=first.isoformat(), end=last.isoformat())
         self.timezone = ZoneInfo(str(cal.tz))
         sessions = [ts.date() for ts in cal.sessions]
         self.first_library_day: dt.date = sessions[0] if first < sessions[0] else first
@@ -192,6 +191,20 @@ class ExchangeHolidays:
     def early_close(self, day: dt.date) -> dt.time | None:
         """Local close time when ``day`` is a half day, else None."""
         return self._early.get(day.toordinal())
+
+
+def _calendar_class(exchange: str) -> type:
+    """exchange_calendars' class of ``exchange`` (its year bounds are class
+    methods), without building the library's default 20-year instance."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"exchange_calendars.exchange_calendar_{exchange.lower()}")
+        return getattr(module, f"{exchange}ExchangeCalendar")  # type: ignore[no-any-return]
+    except (ImportError, AttributeError):
+        import exchange_calendars as xcals
+
+        return type(xcals.get_calendar(exchange))
 
 
 _holiday_lock = threading.Lock()

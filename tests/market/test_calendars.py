@@ -408,3 +408,14 @@ def test_calendar_is_shared_and_zone_is_the_exchanges() -> None:
     fut = Instrument(SecurityCode(QotMarket.HK_FUTURE, "HSImain"), "x", SecurityType.FUTURE, 1, "HKD",
                      D(2000, 1, 3), 20000.0)
     assert trading_market_of(fut) == HKF
+
+
+def test_fallback_past_every_library_horizon() -> None:
+    hk = calendar_for(HK)
+    assert not hk.holidays.in_library(D(2060, 7, 1))
+    assert not hk.is_trading_day(D(2060, 7, 1))  # HKSAR Establishment Day, a Thursday
+    assert hk.is_trading_day(D(2060, 7, 2))
+    assert not hk.is_trading_day(D(2060, 10, 1))  # National Day, a Friday
+    # fixed-date holidays falling on a weekend get no substitute day in the fallback
+    assert hk.is_trading_day(D(2060, 12, 27))
+    assert hk.state_at(local(HK, "2060-07-02 10:00")) == MarketState.MORNING
