@@ -116,7 +116,7 @@ def test_time_share_points_of_finished_minutes(market):
     assert u.time_share == full[-3:]
 
 
-@pytest.mark.parametrize("kl_type", [KLType.K_1M, KLType.K_5M, KLType.K_DAY, KLType.K_WEEK])
+@pytest.mark.parametrize("kl_type", [k for k in KLType if k != KLType.NONE])
 def test_bars_follow_the_market_bars(market, kl_type):
     feed = MarketFeed(market)
     key = (kl_type, AuType.QFQ)
@@ -170,3 +170,16 @@ def test_volume_reminder_once_a_day(market):
     rule = ReminderRule(5, "HK.00700", 7, 1.0, 2)  # VOLUME_UP over 1 share, ONCE_A_DAY
     assert len(watch.check([rule], HK_MORNING)) == 1
     assert watch.check([rule], HK_MORNING + dt.timedelta(minutes=1)) == []
+
+
+@pytest.mark.parametrize("au_type", [AuType.NONE, AuType.HFQ])
+def test_bars_of_every_rehab_type(market, au_type):
+    feed = MarketFeed(market)
+    key = (KLType.K_DAY, au_type)
+    want = {"HK.00700": Interest(klines=frozenset({key}))}
+    feed.step(want, HK_MORNING)
+    t = HK_MORNING + dt.timedelta(minutes=4)
+    (u,) = feed.step(want, t)
+    expected = market.klines.latest("HK.00700", t, KLType.K_DAY, 1, au_type)[-1]
+    assert u.bars[key][-1].close == pytest.approx(expected.close)
+    assert u.bars[key][-1].volume == expected.volume
