@@ -57,6 +57,9 @@ PROTO_UPDATE_ORDER_FILL = 2218  # Trd_UpdateOrderFill push
 DRIVE_INTERVAL = 0.2
 # Book depth the matching engine may walk.
 BOOK_DEPTH = 10
+# Trade prints the market view keeps per code, and how far back it reads.
+MAX_PRINTS_KEPT = 50_000
+MAX_PRINT_LOOKBACK = dt.timedelta(days=1)
 # Write requests remembered for replay protection, per gateway.
 PACKET_MEMORY = 20_000
 
@@ -223,12 +226,17 @@ class SimulatedMarketView:
         base, buffer, upto = self._prints[code]
         if now <= upto:
             return
-        ticks = self._ticks_between(code, upto + dt.timedelta(microseconds=1), now)
-        new = [
+        # after a long jump of the clock only the last day's prints matter
+        start = max(upto + dt.timedelta(microseconds=1), now - MAX_PRINT_LOOKBACK)
+        ticks = self._ticks_between(code, start, now)
+        buffer = buffer + [
             MarketTrade(float(t.price), float(t.volume), t.time, auction=int(getattr(t, "type", 0)) == 7)
             for t in ticks
         ]
-        self._prints[code] = (base, buffer + new, now)
+        if len(buffer) > MAX_PRINTS_KEPT:
+            drop = len(buffer) - MAX_PRINTS_KEPT
+            base, buffer = base + drop, buffer[drop:]
+        self._prints[code] = (base, buffer, now)
 
     def _ticks_between(self, code: str, start: dt.datetime, end: dt.datetime) -> list[Any]:
         prices = getattr(self._market, "prices", None)
@@ -257,6 +265,8 @@ class SimulatedMarketView:
         multiplier = 1.0
         if terms is not None:
             multiplier = float(getattr(terms, "multiplier", None) or getattr(terms, "contract_size", None) or 1.0)
+        elif kind.is_derivative:
+            multiplier = float(getattr(inst, "lot_size", 1) or 1)
         prev_close = limit_up = limit_down = None
         suspended = bool(getattr(inst, "delisted", False))
         try:
@@ -271,7 +281,9 @@ class SimulatedMarketView:
             name=str(getattr(inst, "name", code)),
             sec_market=_SEC_MARKET_OF_QOT.get(market, TrdSecMarket.NONE),
             kind=kind,
-            lot_size=max(int(getattr(inst, "lot_size", 1) or 1), 1),
+            # options and futures are ordered in contracts (SDK proto); their
+            # quote-side lot size is the contract size, already in the multiplier
+            lot_size=1 if kind.is_derivative else max(int(getattr(inst, "lot_size", 1) or 1), 1),
             currency=_currency(str(getattr(inst, "currency", ""))),
             timezone=_ZONE_OF_PREFIX.get(prefix, "UTC"),
             multiplier=multiplier,

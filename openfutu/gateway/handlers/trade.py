@@ -585,6 +585,9 @@ def flow_summary(ctx: RequestContext, c2s: Trd_FlowSummary_pb2.C2S) -> Trd_FlowS
 
 
 def _packet_key(c2s: Any) -> tuple[int, int]:
+    # a required field (Common.PacketID): without it a repeat could not be recognised
+    if not c2s.HasField("packetID"):
+        raise ApiError("packetID is required: connID from InitConnect and a serial number")
     return (int(c2s.packetID.connID), int(c2s.packetID.serialNo))
 
 
