@@ -155,6 +155,13 @@ class DerivativePriceEngine(PriceEngine):
                                          rate, q)
         return np.asarray(value, float)
 
+    def _base_daily_shares(self, inst: Instrument) -> float:
+        base = super()._base_daily_shares(inst)
+        if inst.sec_type in (SecurityType.DRVT, SecurityType.WARRANT):
+            # a single option series or warrant turns over a small part of a stock's value
+            return max(base / 20.0, inst.lot_size * 10.0)
+        return base
+
     def knock_out_day(self, inst: Instrument, through: dt.date | None = None) -> dt.date | None:
         """Trading day on which a CBBC's underlying first touched its call
         price since listing (the mandatory call event), looking no later than

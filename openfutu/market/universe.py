@@ -280,6 +280,9 @@ _CURRENCY = {"HK": "HKD", "US": "USD", "SH": "CNY", "SZ": "CNY", "SG": "SGD", "J
 
 SpotSource = Callable[[str, dt.date], float]
 
+# The SDK's SecurityType strings (STOCK, IDX, ETF) accepted in universe files.
+_SDK_SEC_TYPES = {"STOCK": "EQTY", "IDX": "INDEX", "ETF": "TRUST"}
+
 
 def _d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
@@ -317,6 +320,17 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
 def _add_months(year: int, month: int, k: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + k
     return index // 12, index % 12 + 1
+
+
+def _round_ratio(target: float) -> float:
+    """The 1-2-5 number nearest to ``target`` (at least 1)."""
+    best = 1.0
+    for exp in range(0, 6):
+        for m in (1.0, 2.0, 5.0):
+            value = m * 10 ** exp
+            if abs(math.log(value / max(target, 1.0))) < abs(math.log(best / max(target, 1.0))):
+                best = value
+    return best
 
 
 def _strike_step(spot: float) -> float:
@@ -504,9 +518,13 @@ class Universe:
         name = get("name") or ""
         st = get("sec_type") or ""
         try:
-            sec_type = SecurityType(int(st)) if st.isdigit() else SecurityType[st.upper()]
+            sec_type = (SecurityType(int(st)) if st.isdigit()
+                        else SecurityType[_SDK_SEC_TYPES.get(st.upper(), st.upper())])
         except (KeyError, ValueError):
             raise fail("sec_type", f"unknown security type {st!r}") from None
+        if sec_type in (SecurityType.DRVT, SecurityType.WARRANT, SecurityType.FUTURE, SecurityType.PLATE,
+                        SecurityType.PLATESET, SecurityType.UNKNOWN):
+            raise fail("sec_type", f"{sec_type.name} cannot be loaded from a file (derivatives are generated)")
 
         def number(fld: str, default: float | None, kind: type = float) -> float:
             raw = get(fld, default is None)
@@ -797,9 +815,8 @@ class Universe:
             last_trade = maturity - dt.timedelta(days=4)
             while not _is_weekday(last_trade):
                 last_trade -= dt.timedelta(1)
-            # HKEX entitlement ratios are round: price per warrant lands near HK$0.1-2
-            ratio = 10000.0 if is_index else float(10 ** max(0, round(math.log10(max(spot, 1.0))) - 1)) * 10
-            ratio *= (1, 2, 5)[int(u * 3)] if not is_index else 1
+            # round entitlement ratios that put a warrant near HK$0.1-1 (Tencent: 100 per share)
+            ratio = 10000.0 if is_index else _round_ratio(spot / 5.0) * (1, 1, 2)[int(u * 3)]
             call_price = lower = upper = None
             if kind is WarrantKind.CALL:
                 strike = spot * (1.05 + 0.25 * u)
@@ -827,7 +844,7 @@ class Universe:
             terms = WarrantTerms(owner.security, kind, strike, maturity, last_trade, ratio, issuer, listed,
                                  issue_size=int(1e7 * (4 + int(u * 16))), call_price=call_price,
                                  lower_strike_price=lower, upper_strike_price=upper)
-            ref = max(0.01, round(spot * 0.02 / ratio * (10.0 if is_index else 1.0), 3))
+            ref = max(0.01, round(spot * 0.08 / ratio, 3))  # near a typical premium at issue
             out.append(Instrument(SecurityCode(QotMarket.HK_SECURITY, code), name, SecurityType.WARRANT,
                                   10000 if fam != "INLINE" else 5000, "HKD", listed, ref,
                                   owner.volatility * 4, int(ExchType.HK_MAINBOARD),
@@ -1111,12 +1128,15 @@ class Universe:
         industry = list(catalog.INDUSTRIES.values())[(week_no + k) % len(catalog.INDUSTRIES)][3]
         if cn:
             board = ("SH", "60") if k == 0 else (("SZ", "30") if k == 1 else ("SH", "68"))
-            code = f"{board[0]}.{board[1]}{(week_no * 3 + k) % 10000:04d}"
+            number = (week_no * 3 + k) % 10000
+            while f"{board[0]}.{board[1]}{number:04d}" in self._static:
+                number = (number + 1) % 10000
+            code = f"{board[0]}.{board[1]}{number:04d}"
             price = round(8 + 40 * u, 2)
             apply_date = list_date - dt.timedelta(days=10)
             size = int(2e7 + 2e8 * u) // 1000 * 1000
             return IpoRecord(code, f"模拟{industry}{week_no % 100:02d}", MARKET_BY_PREFIX[board[0]], list_date,
-                             apply_code=f"{'73' if board[0] == 'SH' else '30'}{(week_no * 3 + k) % 10000:04d}",
+                             apply_code=f"{'73' if board[0] == 'SH' else '30'}{number:04d}",
                              issue_size=size, online_issue_size=size * 3 // 10, apply_upper_limit=size // 1000 // 100 * 100 or 100,
                              apply_limit_market_value=(size // 1000 // 100 * 100 or 100) * 10,
                              is_estimate_ipo_price=apply_date > today, ipo_price=price,
@@ -1127,7 +1147,10 @@ class Universe:
                              winning_numbers=(("末四位数", f"{int(u * 10000):04d}"),)
                              if apply_date + dt.timedelta(days=2) <= today else ())
         if market == QotMarket.HK_SECURITY:
-            code = f"HK.0{2000 + (week_no * 3 + k) % 7000:04d}"
+            number = 2000 + (week_no * 3 + k) % 7000
+            while f"HK.{number:05d}" in self._static:  # a new listing takes a free code
+                number += 7000 if number < 2000 else 1
+            code = f"HK.{number:05d}"
             low = round(2 + 30 * u, 2)
             high = round(low * 1.15, 2)
             lot = (100, 200, 500, 1000)[int(u * 4)]

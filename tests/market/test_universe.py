@@ -348,3 +348,32 @@ def test_bad_json_and_missing_file(tmp_path: Path) -> None:
         u.load_file(f)
     with pytest.raises(ValueError, match="cannot read"):
         u.load_file(tmp_path / "missing.csv")
+
+
+def test_stock_futures(universe: Universe) -> None:
+    months = universe.futures_of("HK.00700", TODAY)
+    assert [m.code for m in months] == ["HK.TCH2511", "HK.TCH2512", "HK.TCH2603", "HK.TCH2606"]
+    t = universe.get("HK.TCHmain").terms
+    assert t.contract_type == "股票期货" and t.multiplier == 100  # docs L4186
+    # the same root letters still name the Tencent options
+    assert universe.get(universe.options_of("HK.00700", TODAY)[0].code).sec_type == SecurityType.DRVT
+
+
+def test_sdk_type_names_in_files(tmp_path: Path) -> None:
+    u = Universe.builtin()
+    f = tmp_path / "sdk.csv"
+    f.write_text("code,name,sec_type,lot_size,reference_price\n"
+                 "US.ZZA,A,STOCK,1,5\nUS.ZZB,B,ETF,1,5\nUS..ZZI,I,IDX,1,100\n", encoding="utf-8")
+    u.load_file(f)
+    assert [u.get(c).sec_type for c in ("US.ZZA", "US.ZZB", "US..ZZI")] == \
+        [SecurityType.EQTY, SecurityType.TRUST, SecurityType.INDEX]
+    f.write_text("code,name,sec_type,lot_size,reference_price\nHK.12345,W,WARRANT,1000,0.1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="generated"):
+        u.load_file(f)
+
+
+def test_ipo_codes_are_free(universe: Universe) -> None:
+    for market in (QotMarket.HK_SECURITY, QotMarket.CNSH_SECURITY, QotMarket.US_SECURITY):
+        for week in range(0, 400, 7):
+            for r in universe.ipo_list(market, TODAY + dt.timedelta(days=week)):
+                assert universe.instrument(r.code) is None, r.code
