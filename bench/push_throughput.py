@@ -45,6 +45,8 @@ def bench_universe(folder: Path, count: int) -> Path:
 
 
 class RawReader(threading.Thread):
+    """Counts pushes; a side thread sends KeepAlive so the gateway's
+    watchdog (3 silent keepalive intervals) does not hang up on it."""
     def __init__(self, conn: RawConnection) -> None:
         super().__init__(daemon=True)
         self.conn = conn
@@ -52,11 +54,23 @@ class RawReader(threading.Thread):
 
     def run(self) -> None:
         self.conn.sock.settimeout(None)  # quiet spells (slow first steps) are not the end
+        threading.Thread(target=self._keep_alive, daemon=True).start()
         try:
             while True:
-                self.conn.receive()
-                self.count += 1
+                proto_id, _serial, _response = self.conn.receive()
+                if proto_id != 1004:  # keepalive replies are not pushes
+                    self.count += 1
         except (OSError, ConnectionError):
+            pass
+
+    def _keep_alive(self) -> None:
+        from openfutu.protocol.pb import KeepAlive_pb2
+
+        try:
+            while True:
+                time.sleep(5)
+                self.conn.send(1004, KeepAlive_pb2.C2S(time=int(time.time())))
+        except OSError:
             pass
 
 
