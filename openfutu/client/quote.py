@@ -185,7 +185,3 @@ class OpenQuoteContext(OpenContextBase):
     get_user_security_group = sync_method(calls.get_user_security_group)
     get_user_security = sync_method(calls.get_user_security)
     modify_user_security = sync_method(calls.modify_user_security)
-
-
-# kept importable for older callers
-from .quote_calls import CUR_KLINE_COLUMNS, RT_DATA_COLUMNS, RT_TICKER_COLUMNS  # noqa: E402,F401

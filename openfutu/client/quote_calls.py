@@ -76,7 +76,7 @@ from .enums import (
     TradeDateMarket,
     UserSecurityGroupType,
 )
-from .screening import FILTER_TYPES, OptionDataFilter, WarrantRequest
+from .screening import FILTER_TYPES, FilterStockData, OptionDataFilter, WarrantRequest
 
 Reply = tuple[int, Any]  # (RET_OK, Response) or (RET_ERROR, text)
 Call = Generator[tuple[int, Message], Reply, Any]
@@ -677,8 +677,6 @@ def get_stock_filter(self: QuoteCaller, market: str, filter_list: Any = None,
     ret, rsp = yield 3215, req
     if ret != RET_OK:
         return ret, rsp
-    from .screening import FilterStockData
-
     s2c = rsp.s2c
     return RET_OK, (s2c.lastPage, s2c.allCount, [FilterStockData(i) for i in s2c.dataList])
 

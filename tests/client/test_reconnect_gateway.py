@@ -8,7 +8,6 @@ import queue
 import socket
 import threading
 
-import pytest
 
 from openfutu.client import RET_OK, OpenQuoteContext, StockQuoteHandlerBase, SubType
 from openfutu.gateway.testing import InProcessGateway
