@@ -213,6 +213,24 @@ def test_static_info_by_codes_with_unknown(conn: RawConnection, shared_gateway: 
     assert opt.optionExData.strikeTime == option.terms.strike_time.isoformat()
 
 
+def test_static_info_plates_and_ids(conn: RawConnection, shared_gateway: InProcessGateway) -> None:
+    from openfutu.gateway.handlers.quote_derivatives import stock_id_of
+
+    market = shared_gateway.gateway.services.market
+    plates = ok(conn.request(3202, Qot_GetStaticInfo_pb2.C2S(market=1, secType=SecurityType.PLATE)))
+    codes = {f"HK.{r.basic.security.code}" for r in plates.staticInfoList}
+    assert codes == {p.code for p in market.universe.plates(QotMarket.HK_SECURITY)}
+    assert all(r.basic.secType == SecurityType.PLATE for r in plates.staticInfoList)
+    option = market.universe.options_of("HK.00700")[0]
+    c2s = Qot_GetStaticInfo_pb2.C2S()
+    c2s.securityList.add(market=1, code=option.security.code)
+    c2s.securityList.add(**sec("HK.00700"))
+    rows = ok(conn.request(3202, c2s)).staticInfoList
+    # one security, one id: the option chain and watchlist protocols use the same rule
+    assert rows[0].basic.id == stock_id_of(option)
+    assert rows[1].basic.id == stock_id_of(market.instrument("HK.00700"))
+
+
 def test_static_info_rejects_drvt_and_bad_market(conn: RawConnection) -> None:
     fails(conn.request(3202, Qot_GetStaticInfo_pb2.C2S(market=1, secType=SecurityType.DRVT)), "DRVT")
     fails(conn.request(3202, Qot_GetStaticInfo_pb2.C2S(market=99, secType=3)), "unknown market")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import struct
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -159,12 +158,13 @@ def _timezone(market: Any, code: str) -> Any:
 
 
 def stock_id(inst: Instrument) -> int:
-    """A stable positive 63-bit id per security (the API's stock_id)."""
+    """The API's stock_id: the universe's own when it has one, else the first
+    six bytes of the code's SHA-1 (the rule the option-chain and watchlist
+    handlers use, so one security has one id everywhere)."""
     declared = getattr(inst, "stock_id", None)
     if isinstance(declared, int) and declared > 0:
         return declared
-    digest = hashlib.blake2b(inst.code.encode(), digest_size=8).digest()
-    return struct.unpack(">Q", digest)[0] >> 1
+    return int.from_bytes(hashlib.sha1(inst.code.encode()).digest()[:6], "big")
 
 
 # ------------------------------------------------------------------ 3203 snapshot
@@ -455,6 +455,20 @@ def get_static_info(ctx: RequestContext, c2s: Qot_GetStaticInfo_pb2.C2S) -> Qot_
     universe = _universe(market)
     if universe is None:
         raise ApiError("the simulated market has no universe to list")
+    if sec_type == SecurityType.PLATE:  # plates are listed like securities, without a board lot
+        from openfutu.market.universe import PlateSetType
+
+        for plate in universe.plates(qot_market, PlateSetType.ALL):
+            if plate.market != qot_market:
+                continue
+            row = s2c.staticInfoList.add()
+            _fill_security(row.basic.security, plate.code)
+            row.basic.id = int.from_bytes(hashlib.sha1(plate.code.encode()).digest()[:6], "big")
+            row.basic.lotSize = 0
+            row.basic.secType = int(SecurityType.PLATE)
+            row.basic.name = plate.name
+            row.basic.listTime = ""
+        return s2c
     if sec_type == SecurityType.FUTURE and qot_market in (QotMarket.HK_SECURITY, QotMarket.HK_FUTURE):
         found = universe.by_market(QotMarket.HK_FUTURE)
     else:
