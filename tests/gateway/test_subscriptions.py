@@ -80,3 +80,35 @@ def test_push_registration_and_resubscribe_keeps_age():
     assert book.subscribe(1, [("HK.00700", QUOTE)], at=30, push=True) == []
     assert book.push_targets(("HK.00700", QUOTE)) == [1]
     book.unsubscribe(1, [("HK.00700", QUOTE)], at=60)  # age counted from t=0
+
+
+def test_sf_order_books_capped_at_50_whatever_the_quota():
+    # docs L1679: SF (order-detail) HK books, at most 50 at once
+    book = SubscriptionBook(quota=1000)
+    keys = [(f"HK.{i:05d}", ORDER_BOOK) for i in range(50)]
+    book.subscribe(1, keys, at=0, detailed_order_book=True)
+    with pytest.raises(SubscriptionError, match="50"):
+        book.subscribe(2, [("HK.09999", ORDER_BOOK)], at=0, detailed_order_book=True)
+    assert book.used == 50
+    # a detailed hold of a book already counted does not add to the cap
+    book.subscribe(2, [("HK.00001", ORDER_BOOK)], at=0, detailed_order_book=True)
+    # plain books and US books are not SF books
+    book.subscribe(2, [("HK.09999", ORDER_BOOK), ("US.AAPL", ORDER_BOOK)], at=0)
+    book.subscribe(2, [("US.TSLA", ORDER_BOOK)], at=0, detailed_order_book=True)
+    assert book.used == 53
+
+
+def test_version_and_pushing_holdings_follow_changes():
+    book = SubscriptionBook(quota=10)
+    v0 = book.version
+    book.subscribe(1, [("HK.00700", QUOTE)], at=0)
+    book.subscribe(2, [("HK.00700", QUOTE)], at=0, push=False)
+    assert book.version > v0
+    assert [len(h) for h in book.pushing_holdings().values()] == [1]
+    v1 = book.version
+    book.set_push(2, [("HK.00700", QUOTE)], True, rehab_types=(2,))
+    assert book.version > v1
+    assert book.holding(2, ("HK.00700", QUOTE)).rehab_types == (2,)
+    assert len(book.pushing_holdings()[("HK.00700", QUOTE)]) == 2
+    book.connection_closed(1, at=1)
+    assert book.is_closed(1) and len(book.pushing_holdings()[("HK.00700", QUOTE)]) == 1
