@@ -12,6 +12,7 @@ both faces validate and parse identically.
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Awaitable, Callable, Generator, Protocol
 
 from google.protobuf.message import Message
@@ -165,11 +166,19 @@ async def run_async(call: Call, send: Callable[[int, Message], Awaitable[Reply]]
         return done.value
 
 
+def _present_as_result(method: Any, fn: Callable[..., Call]) -> None:
+    # help() and inspect show the futu-api parameters and a result tuple,
+    # not the generator underneath
+    method.__annotations__ = {**fn.__annotations__, "return": "tuple"}
+    method.__signature__ = inspect.signature(fn).replace(return_annotation="tuple")
+
+
 def sync_method(fn: Callable[..., Call]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
         return run_sync(fn(self, *args, **kwargs), self._request)
 
+    _present_as_result(method, fn)
     return method
 
 
@@ -178,6 +187,7 @@ def async_method(fn: Callable[..., Call]) -> Callable[..., Awaitable[Any]]:
     async def method(self: Any, *args: Any, **kwargs: Any) -> Any:
         return await run_async(fn(self, *args, **kwargs), self._request)
 
+    _present_as_result(method, fn)
     return method
 
 
